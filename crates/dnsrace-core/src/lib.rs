@@ -1,0 +1,214 @@
+//! The vocabulary that dnsrace's models and its checker share.
+//!
+//! A model is any [`stateright::Model`]. To be checked and shown by dnsrace it also
+//! implements [`Presentation`]: it names the variables of a state as [`Value`]s, says in
+//! its own words what each step does, and lists its properties as
+//! [`DescribedProperty`]s (a stateright property plus a one-line description).
+//!
+//! Everything a person reads (text traces, JSON, diffs between states) is built from
+//! these three pieces, so a new model needs no printing code of its own.
+
+use std::fmt::{self, Display, Formatter};
+
+pub use stateright::{Expectation, Model, Property};
+
+/// A value of a state variable, shaped like TLA+ values so traces read like TLC's.
+///
+/// Sets are kept sorted and maps keep their keys in a fixed order, so two equal states
+/// always render the same way.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Value {
+    /// A truth value.
+    Bool(bool),
+    /// A whole number.
+    Int(i64),
+    /// A string, rendered in quotes.
+    Str(String),
+    /// A finite set, sorted.
+    Set(Vec<Value>),
+    /// A sequence (TLA+ tuple), in order.
+    Seq(Vec<Value>),
+    /// A record with named fields, in declaration order.
+    Record(Vec<(String, Value)>),
+    /// A function from keys to values, in key order.
+    Map(Vec<(Value, Value)>),
+}
+
+impl Value {
+    /// A string value.
+    pub fn str(text: impl Into<String>) -> Self {
+        Value::Str(text.into())
+    }
+
+    /// A set of values, sorted and without duplicates.
+    pub fn set(items: impl IntoIterator<Item = Value>) -> Self {
+        let mut items: Vec<Value> = items.into_iter().collect();
+        items.sort();
+        items.dedup();
+        Value::Set(items)
+    }
+
+    /// A record from `(field, value)` pairs, in the given order.
+    pub fn record<'a>(fields: impl IntoIterator<Item = (&'a str, Value)>) -> Self {
+        Value::Record(
+            fields
+                .into_iter()
+                .map(|(name, value)| (name.to_string(), value))
+                .collect(),
+        )
+    }
+
+    /// A map from `(key, value)` pairs, kept in the given order.
+    pub fn map(entries: impl IntoIterator<Item = (Value, Value)>) -> Self {
+        Value::Map(entries.into_iter().collect())
+    }
+}
+
+impl From<bool> for Value {
+    fn from(value: bool) -> Self {
+        Value::Bool(value)
+    }
+}
+
+impl From<i64> for Value {
+    fn from(value: i64) -> Self {
+        Value::Int(value)
+    }
+}
+
+impl From<&str> for Value {
+    fn from(value: &str) -> Self {
+        Value::Str(value.to_string())
+    }
+}
+
+impl From<String> for Value {
+    fn from(value: String) -> Self {
+        Value::Str(value)
+    }
+}
+
+fn write_joined<T>(
+    f: &mut Formatter<'_>,
+    items: &[T],
+    mut write_item: impl FnMut(&mut Formatter<'_>, &T) -> fmt::Result,
+) -> fmt::Result {
+    for (index, item) in items.iter().enumerate() {
+        if index > 0 {
+            f.write_str(", ")?;
+        }
+        write_item(f, item)?;
+    }
+    Ok(())
+}
+
+/// Renders TLA+ syntax: `{1, 2}`, `<<1, 2>>`, `[alias |-> 4]`, `("regional" :> 4)`.
+impl Display for Value {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Bool(true) => f.write_str("TRUE"),
+            Value::Bool(false) => f.write_str("FALSE"),
+            Value::Int(number) => write!(f, "{number}"),
+            Value::Str(text) => write!(f, "{text:?}"),
+            Value::Set(items) => {
+                f.write_str("{")?;
+                write_joined(f, items, |f, item| write!(f, "{item}"))?;
+                f.write_str("}")
+            }
+            Value::Seq(items) => {
+                f.write_str("<<")?;
+                write_joined(f, items, |f, item| write!(f, "{item}"))?;
+                f.write_str(">>")
+            }
+            Value::Record(fields) => {
+                f.write_str("[")?;
+                write_joined(f, fields, |f, (name, value)| write!(f, "{name} |-> {value}"))?;
+                f.write_str("]")
+            }
+            Value::Map(entries) if entries.is_empty() => f.write_str("<<>>"),
+            Value::Map(entries) => {
+                f.write_str("(")?;
+                for (index, (key, value)) in entries.iter().enumerate() {
+                    if index > 0 {
+                        f.write_str(" @@ ")?;
+                    }
+                    write!(f, "{key} :> {value}")?;
+                }
+                f.write_str(")")
+            }
+        }
+    }
+}
+
+/// A state variable: a name and its value.
+pub type Variable = (String, Value);
+
+/// A stateright property with the one-line description people read in `list` and in
+/// verdict tables.
+pub struct DescribedProperty<M: Model> {
+    /// The property itself: its expectation (always, sometimes, eventually), its name and
+    /// its condition.
+    pub property: Property<M>,
+    /// One line saying what the property means, in the model's vocabulary.
+    pub description: &'static str,
+}
+
+impl<M: Model> Clone for DescribedProperty<M> {
+    fn clone(&self) -> Self {
+        DescribedProperty {
+            property: self.property.clone(),
+            description: self.description,
+        }
+    }
+}
+
+impl<M: Model> DescribedProperty<M> {
+    /// A safety property: `condition` holds in every reachable state.
+    pub fn always(
+        name: &'static str,
+        description: &'static str,
+        condition: fn(&M, &M::State) -> bool,
+    ) -> Self {
+        DescribedProperty {
+            property: Property::always(name, condition),
+            description,
+        }
+    }
+
+    /// A reachability property: `condition` holds in at least one reachable state. Each
+    /// `always` should have one beside it, so that it cannot pass in a model where
+    /// nothing happens.
+    pub fn sometimes(
+        name: &'static str,
+        description: &'static str,
+        condition: fn(&M, &M::State) -> bool,
+    ) -> Self {
+        DescribedProperty {
+            property: Property::sometimes(name, condition),
+            description,
+        }
+    }
+
+    /// The property's name.
+    pub fn name(&self) -> &'static str {
+        self.property.name
+    }
+}
+
+/// How a model shows itself to people: its state as named variables, its steps in its own
+/// words, and its properties with descriptions.
+pub trait Presentation: Model {
+    /// The state as named variables, always in the same order. Traces print these, and
+    /// show for each step only the variables (and the parts of them) that changed.
+    fn variables(&self, state: &Self::State) -> Vec<Variable>;
+
+    /// One line saying what `action` does when taken in `before` and leads to `after`,
+    /// in the model's vocabulary (for example "Enactor 2 applies generation 5 to endpoint
+    /// regional").
+    fn describe_step(&self, before: &Self::State, action: &Self::Action, after: &Self::State)
+        -> String;
+
+    /// Every property of the model, with its description. The checker checks these unless
+    /// told to check a selection.
+    fn described_properties(&self) -> Vec<DescribedProperty<Self>>;
+}
