@@ -1,1 +1,898 @@
-//! Placeholder.
+//! # The DynamoDB DNS race of 19–20 October 2025, as an actor model
+//!
+//! For about three hours the DNS name `dynamodb.us-east-1.amazonaws.com` resolved to no
+//! address at all, and much of AWS's US-EAST-1 region went down with it. The record was
+//! emptied by DynamoDB's own DNS automation: two of its workers raced, an old plan
+//! overwrote a new one, and a clean-up deleted the plan that was in use. The automation
+//! could not repair itself; operators fixed the record by hand.
+//!
+//! This crate models that automation so a checker can find the race, show it step by step
+//! and test candidate fixes against it. It reads top to bottom: the story and its sources,
+//! the types, the actors, the configuration, the properties.
+//!
+//! ## Sources
+//!
+//! - **[PM]** AWS, *Summary of the Amazon DynamoDB Service Disruption in the Northern
+//!   Virginia (US-EAST-1) Region*, <https://aws.amazon.com/message/101925/>.
+//!   Cited below by the paragraph that supports a choice, paraphrased.
+//! - **[TALK]** AWS re:Invent 2025, talk DAT453: detail on the per-endpoint locks and the
+//!   rollback records.
+//!
+//! Where neither source says how something works, the choice is marked **assumption**.
+//! `docs/incident.md` has the same table for readers who do not read Rust.
+//!
+//! ## The actors
+//!
+//! | actor | stands for | source |
+//! |---|---|---|
+//! | [`Role::Planner`] | the DNS Planner: watches load-balancer health and keeps producing new plans, each with a higher generation | [PM] "DNS management system": the Planner periodically creates a new plan for each endpoint |
+//! | [`Role::PlanStore`] | where plans wait for the Enactors; it hands out the *latest* plan | [PM] each Enactor picks up the latest plan; **assumption**: reads are atomic |
+//! | [`Role::Route53`] | Route 53: per endpoint an alias record (the active plan's tree), a rollback record (the previous plan's tree) and a lock; the set of deleted plans | [PM] records per plan, deleting a plan removes its records; [TALK] the lock TXT record and the rollback record |
+//! | [`Role::Enactor`] | a DNS Enactor, one per Availability Zone (three by default), fully independent of the others | [PM] three Enactors, one per AZ, that operate independently |
+//!
+//! Actors talk only by messages over an unordered network that never duplicates or loses
+//! a message. Delay is delivery order: any message may wait while any other is delivered,
+//! which is how one Enactor falls far behind another ([PM]: an Enactor was "unusually"
+//! delayed while retrying endpoints).
+//!
+//! ## One Enactor's loop, step by step
+//!
+//! 1. **Pick up the latest plan** (`GetLatestPlan` → `LatestPlan`). Every Enactor reads
+//!    whatever is newest at that moment; there is no queue handing plans out. [PM]
+//! 2. **Check freshness once**: ask Route 53 which generation is applied
+//!    (`GetAppliedGeneration` → `AppliedGeneration`) and go on only if the plan is newer;
+//!    otherwise drop it and go back to 1. [PM] the one-time check, made before the plan
+//!    application starts, that the plan is newer than the previously applied one.
+//!    **Assumption**: "previously applied" is the newest generation any alias targets.
+//! 3. **Walk the endpoints in order**, for each: take the endpoint's lock (`AcquireLock`;
+//!    on `LockBusy`, back off and retry), then send one atomic change batch
+//!    (`ChangeBatch`) that points the alias at the plan's tree, the rollback record at the
+//!    tree the alias targeted before, and frees the lock. [PM] one endpoint at a time,
+//!    retrying an endpoint blocked by another Enactor until it succeeds; [TALK] the lock is
+//!    a TXT record rewritten by every change batch.
+//! 4. **Clean up** (`DeleteOldPlans`): delete every plan more than
+//!    [`DnsConfig::cleanup_threshold`] generations older than the one just applied, without
+//!    asking whether any record still uses it. [PM] the clean-up removes plans that are
+//!    "significantly older"; **assumption**: the threshold is not public, so it is a
+//!    parameter (default 2), and the whole clean-up is one Route 53 batch.
+//!
+//! Route 53 refuses, as a whole, a change batch that would point a record at a tree that
+//! no longer exists: the plan's own tree, or (for the rollback record) the tree the alias
+//! targets now. [PM] once the active plan was deleted, the inconsistent state stopped
+//! every later plan update by any Enactor. **Assumption**: a refused batch writes nothing,
+//! so the Enactor keeps the lock and retries the endpoint.
+//!
+//! ## The race this model finds
+//!
+//! Enactor 1 picks up generation 1 and passes its freshness check, then is delayed. The
+//! Planner publishes generations 2, 3 and 4. Enactor 2 picks up generation 4 and applies
+//! it to both endpoints. Enactor 1's long-delayed batch then lands on the regional
+//! endpoint: generation 1 overwrites generation 4, because the freshness check was made
+//! long ago. Enactor 2's clean-up deletes generation 1 (more than two generations older
+//! than 4): the regional alias now targets a deleted tree, and the endpoint resolves to no
+//! address. Every later batch for that endpoint tries to point its rollback record at the
+//! deleted tree and is refused: the automation is stuck.
+//!
+//! ## What is left out
+//!
+//! Load-balancer health and weights (a plan is just its generation: [PM] a correct plan
+//! never leaves an endpoint without addresses), DNS caching, the EC2 and NLB cascade that
+//! followed, Enactor crashes and lock expiry (the lock never expires here).
+
+use std::borrow::Cow;
+use std::fmt::{self, Display, Formatter};
+
+use dnsrace_core::{DescribedProperty, Presentation, Variable};
+use stateright::actor::{
+    model_timeout, Actor, ActorModel, ActorModelAction, ActorModelState, Id, Network, Out,
+};
+use stateright::{Model, Property};
+
+mod config;
+mod presentation;
+
+pub use config::{
+    property_names, ConfigError, DnsConfig, ExpectedVerdict, Scenario, ScenarioError, Variant,
+    SCENARIOS,
+};
+
+// ---------------------------------------------------------------------------------------
+// Types
+// ---------------------------------------------------------------------------------------
+
+/// A plan's generation number. The Planner numbers plans 1, 2, 3, …; 0 means "no plan".
+pub type Generation = u8;
+
+/// The largest generation bound a configuration may ask for.
+pub const MAX_GENERATIONS: Generation = 8;
+
+/// An endpoint, by its position in the order the Enactors walk them.
+pub type Endpoint = u8;
+
+/// The endpoints one regional plan covers, in the order the Enactors walk them. The race
+/// needs only the first; the others are what make an Enactor's walk long. [PM] the plan
+/// covers the regional endpoint and others such as the FIPS and IPv6 ones.
+pub const ENDPOINT_NAMES: [&str; 4] = ["regional", "fips", "ipv6", "account"];
+
+/// The DNS name of each endpoint, for docs and output.
+pub const ENDPOINT_DNS_NAMES: [&str; 4] = [
+    "dynamodb.us-east-1.amazonaws.com",
+    "dynamodb-fips.us-east-1.amazonaws.com",
+    "dynamodb.us-east-1.api.aws",
+    "<account-id>.ddb.us-east-1.amazonaws.com",
+];
+
+/// The name of an endpoint, e.g. "regional".
+pub fn endpoint_name(endpoint: Endpoint) -> &'static str {
+    ENDPOINT_NAMES[usize::from(endpoint)]
+}
+
+/// A set of generations, as a bit mask (bit g for generation g).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct GenerationSet(u16);
+
+impl GenerationSet {
+    /// Whether `generation` is in the set.
+    pub fn contains(self, generation: Generation) -> bool {
+        self.0 & (1 << generation) != 0
+    }
+
+    /// Adds `generation`.
+    pub fn insert(&mut self, generation: Generation) {
+        self.0 |= 1 << generation;
+    }
+
+    /// Removes `generation`.
+    pub fn remove(&mut self, generation: Generation) {
+        self.0 &= !(1 << generation);
+    }
+
+    /// Whether the set is empty.
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The generations in the set, in increasing order.
+    pub fn iter(self) -> impl Iterator<Item = Generation> {
+        (0..16).filter(move |generation| self.contains(*generation))
+    }
+}
+
+/// Which Enactor, counted from 1 as people do ("Enactor 1").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct EnactorNumber(pub u8);
+
+impl Display for EnactorNumber {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        write!(f, "Enactor {}", self.0)
+    }
+}
+
+/// The Route 53 records of one endpoint.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct EndpointRecords {
+    /// The plan whose tree the top-level alias targets: what the endpoint resolves to.
+    /// `None` until the first plan is applied.
+    pub alias: Option<Generation>,
+    /// The plan whose tree the rollback record targets: the previously active plan,
+    /// written in the same batch as the alias. [TALK]
+    pub rollback: Option<Generation>,
+    /// Which Enactor holds the endpoint's lock (a TXT record in Route 53). [TALK]
+    pub lock: Option<EnactorNumber>,
+}
+
+/// Everything Route 53 holds.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Route53State {
+    /// The records of each endpoint, in walking order.
+    pub endpoints: Vec<EndpointRecords>,
+    /// Plans the clean-up has deleted, together with their trees of records.
+    pub deleted_plans: GenerationSet,
+    /// History (ghost) variable: some change batch pointed an alias at an older plan than
+    /// the one it targeted. Only properties read it.
+    pub older_plan_overwrote_newer: bool,
+    /// History (ghost) variable: some clean-up deleted a plan while an alias targeted it.
+    pub active_plan_deleted: bool,
+}
+
+impl Route53State {
+    /// Whether `endpoint` resolves to addresses: its alias targets a tree that exists.
+    /// An endpoint that never received a plan does not resolve either, but it is not
+    /// "emptied": see [`Route53State::is_emptied`].
+    pub fn resolves(&self, endpoint: Endpoint) -> bool {
+        matches!(self.endpoints[usize::from(endpoint)].alias,
+            Some(generation) if !self.deleted_plans.contains(generation))
+    }
+
+    /// Whether `endpoint` has received a plan and now resolves to no address: the empty
+    /// DNS record of the outage.
+    pub fn is_emptied(&self, endpoint: Endpoint) -> bool {
+        self.endpoints[usize::from(endpoint)].alias.is_some() && !self.resolves(endpoint)
+    }
+
+    /// The newest generation any alias targets: the "previously applied plan" that the
+    /// one-time freshness check compares with (0 before any plan is applied).
+    pub fn applied_generation(&self) -> Generation {
+        self.endpoints
+            .iter()
+            .filter_map(|records| records.alias)
+            .max()
+            .unwrap_or(0)
+    }
+}
+
+/// Where an Enactor is in its loop. The message it waits for is in flight.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum EnactorPhase {
+    /// Step 1: waiting for the plan store to hand over the latest plan.
+    PickingUpPlan,
+    /// Step 2: holds `plan`, waiting for Route 53 to say which generation is applied.
+    CheckingFreshness {
+        /// The plan it picked up.
+        plan: Generation,
+    },
+    /// Step 3: waiting for the lock on `endpoint` (or backing off after being refused).
+    Locking {
+        /// The plan being applied.
+        plan: Generation,
+        /// The endpoint it is at.
+        endpoint: Endpoint,
+    },
+    /// Step 3: its change batch for `endpoint` is on its way to Route 53.
+    Applying {
+        /// The plan being applied.
+        plan: Generation,
+        /// The endpoint it is at.
+        endpoint: Endpoint,
+    },
+    /// Step 4: `plan` is applied to every endpoint; the clean-up is running.
+    CleaningUp {
+        /// The plan it just applied.
+        plan: Generation,
+    },
+}
+
+/// The state of one actor.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ActorState {
+    /// The Planner: the newest generation it published, and the newest the plan store
+    /// acknowledged.
+    Planner {
+        /// Newest generation sent to the plan store.
+        published: Generation,
+        /// Newest generation the plan store acknowledged.
+        stored: Generation,
+    },
+    /// The plan store: the latest plan it holds.
+    PlanStore {
+        /// The latest generation (0 before the first plan).
+        latest: Generation,
+    },
+    /// Route 53.
+    Route53(Route53State),
+    /// An Enactor.
+    Enactor(EnactorPhase),
+}
+
+/// Why Route 53 refused a change batch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Refusal {
+    /// The plan being applied was deleted: its tree no longer exists.
+    PlanDeleted(Generation),
+    /// The alias targets a deleted tree, so the rollback record cannot point at it.
+    RollbackTargetDeleted(Generation),
+}
+
+/// The messages actors send each other.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DnsMsg {
+    /// Planner → plan store: a new plan.
+    PublishPlan(Generation),
+    /// Plan store → Planner: the plan is stored.
+    PlanStored(Generation),
+    /// Enactor → plan store: which plan is the latest?
+    GetLatestPlan,
+    /// Plan store → Enactor: the latest plan.
+    LatestPlan(Generation),
+    /// Enactor → Route 53: which generation is applied? (the freshness check)
+    GetAppliedGeneration,
+    /// Route 53 → Enactor: the applied generation (0 for none).
+    AppliedGeneration(Generation),
+    /// Enactor → Route 53: take the endpoint's lock.
+    AcquireLock(Endpoint),
+    /// Route 53 → Enactor: the lock is yours.
+    LockGranted(Endpoint),
+    /// Route 53 → Enactor: another Enactor holds the lock.
+    LockBusy(Endpoint),
+    /// Enactor → Route 53: the atomic change batch for one endpoint.
+    ChangeBatch {
+        /// The endpoint.
+        endpoint: Endpoint,
+        /// The plan to point the alias at.
+        plan: Generation,
+    },
+    /// Route 53 → Enactor: the batch is committed.
+    ChangeCommitted(Endpoint),
+    /// Route 53 → Enactor: the batch was refused as a whole.
+    ChangeRefused(Endpoint, Refusal),
+    /// Enactor → Route 53: the clean-up after applying `applied` everywhere.
+    DeleteOldPlans {
+        /// The plan the Enactor just applied.
+        applied: Generation,
+    },
+    /// Route 53 → Enactor: the clean-up is done.
+    OldPlansDeleted,
+}
+
+/// Timers. Only the operator's repair uses one.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DnsTimer {
+    /// An operator may repair a broken endpoint by hand (only with
+    /// [`DnsConfig::operator_repair`]).
+    OperatorRepair,
+}
+
+// ---------------------------------------------------------------------------------------
+// The actors
+// ---------------------------------------------------------------------------------------
+
+/// The role an actor plays.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// The DNS Planner.
+    Planner,
+    /// The plan store.
+    PlanStore,
+    /// Route 53.
+    Route53,
+    /// A DNS Enactor.
+    Enactor,
+}
+
+// Actors sit at fixed positions: Planner, plan store, Route 53, then the Enactors.
+const PLANNER_INDEX: usize = 0;
+const PLAN_STORE_INDEX: usize = 1;
+const ROUTE53_INDEX: usize = 2;
+const FIRST_ENACTOR: usize = 3;
+
+/// The Planner's actor id.
+pub fn planner_id() -> Id {
+    Id::from(PLANNER_INDEX)
+}
+
+/// The plan store's actor id.
+pub fn plan_store_id() -> Id {
+    Id::from(PLAN_STORE_INDEX)
+}
+
+/// Route 53's actor id.
+pub fn route53_id() -> Id {
+    Id::from(ROUTE53_INDEX)
+}
+
+/// The id of Enactor `number` (counted from 1).
+pub fn enactor_id(number: EnactorNumber) -> Id {
+    Id::from(FIRST_ENACTOR + usize::from(number.0) - 1)
+}
+
+/// The Enactor number of actor `id`, if it is an Enactor.
+pub fn enactor_number(id: Id) -> Option<EnactorNumber> {
+    let index = usize::from(id);
+    (index >= FIRST_ENACTOR).then(|| EnactorNumber((index - FIRST_ENACTOR + 1) as u8))
+}
+
+/// One actor of the model: its role and the configuration every actor reads.
+#[derive(Clone, Debug)]
+pub struct DnsActor {
+    /// What the actor does.
+    pub role: Role,
+    /// The scenario's parameters.
+    pub config: DnsConfig,
+}
+
+impl Actor for DnsActor {
+    type Msg = DnsMsg;
+    type State = ActorState;
+    type Timer = DnsTimer;
+    type Random = ();
+    type Storage = ();
+
+    fn on_start(&self, id: Id, _storage: &Option<()>, o: &mut Out<Self>) -> ActorState {
+        match self.role {
+            Role::Planner => {
+                // [PM] the Planner keeps producing plans; the generation bound keeps the
+                // model finite.
+                if self.config.generations >= 1 {
+                    o.send(plan_store_id(), DnsMsg::PublishPlan(1));
+                }
+                ActorState::Planner {
+                    published: self.config.generations.min(1),
+                    stored: 0,
+                }
+            }
+            Role::PlanStore => ActorState::PlanStore { latest: 0 },
+            Role::Route53 => {
+                if self.config.operator_repair {
+                    o.set_timer(DnsTimer::OperatorRepair, model_timeout());
+                }
+                ActorState::Route53(Route53State {
+                    endpoints: vec![EndpointRecords::default(); self.config.endpoints.into()],
+                    deleted_plans: GenerationSet::default(),
+                    older_plan_overwrote_newer: false,
+                    active_plan_deleted: false,
+                })
+            }
+            Role::Enactor => {
+                debug_assert!(enactor_number(id).is_some());
+                o.send(plan_store_id(), DnsMsg::GetLatestPlan);
+                ActorState::Enactor(EnactorPhase::PickingUpPlan)
+            }
+        }
+    }
+
+    fn on_msg(
+        &self,
+        id: Id,
+        state: &mut Cow<ActorState>,
+        src: Id,
+        msg: DnsMsg,
+        o: &mut Out<Self>,
+    ) {
+        match self.role {
+            Role::Planner => self.planner_on_msg(state, msg, o),
+            Role::PlanStore => self.plan_store_on_msg(state, src, msg, o),
+            Role::Route53 => self.route53_on_msg(state, src, msg, o),
+            Role::Enactor => self.enactor_on_msg(id, state, msg, o),
+        }
+    }
+
+    fn on_timeout(
+        &self,
+        _id: Id,
+        state: &mut Cow<ActorState>,
+        timer: &DnsTimer,
+        o: &mut Out<Self>,
+    ) {
+        let DnsTimer::OperatorRepair = timer;
+        let ActorState::Route53(route53) = &**state else {
+            return;
+        };
+        // The operator acts only on an endpoint whose alias targets a deleted tree;
+        // otherwise the step changes nothing and is not taken.
+        let broken: Vec<Generation> = route53
+            .endpoints
+            .iter()
+            .filter_map(|records| records.alias)
+            .filter(|generation| route53.deleted_plans.contains(*generation))
+            .collect();
+        o.set_timer(DnsTimer::OperatorRepair, model_timeout());
+        if broken.is_empty() {
+            return;
+        }
+        // [PM] operators restored the DNS record by hand. Assumption: they restore the
+        // deleted tree the alias targets, after which the Enactors can update it again.
+        let ActorState::Route53(route53) = state.to_mut() else {
+            unreachable!("checked above");
+        };
+        for generation in broken {
+            route53.deleted_plans.remove(generation);
+        }
+    }
+}
+
+impl DnsActor {
+    fn planner_on_msg(&self, state: &mut Cow<ActorState>, msg: DnsMsg, o: &mut Out<Self>) {
+        let DnsMsg::PlanStored(stored) = msg else {
+            return;
+        };
+        let ActorState::Planner { published, .. } = **state else {
+            return;
+        };
+        let next = if stored < self.config.generations {
+            o.send(plan_store_id(), DnsMsg::PublishPlan(stored + 1));
+            stored + 1
+        } else {
+            published
+        };
+        *state.to_mut() = ActorState::Planner {
+            published: next,
+            stored,
+        };
+    }
+
+    fn plan_store_on_msg(
+        &self,
+        state: &mut Cow<ActorState>,
+        src: Id,
+        msg: DnsMsg,
+        o: &mut Out<Self>,
+    ) {
+        let ActorState::PlanStore { latest } = **state else {
+            return;
+        };
+        match msg {
+            DnsMsg::PublishPlan(generation) => {
+                *state.to_mut() = ActorState::PlanStore {
+                    latest: latest.max(generation),
+                };
+                o.send(src, DnsMsg::PlanStored(generation));
+            }
+            // Before the first plan exists there is nothing to hand out: the read waits.
+            DnsMsg::GetLatestPlan if latest > 0 => o.send(src, DnsMsg::LatestPlan(latest)),
+            _ => {}
+        }
+    }
+
+    fn route53_on_msg(
+        &self,
+        state: &mut Cow<ActorState>,
+        src: Id,
+        msg: DnsMsg,
+        o: &mut Out<Self>,
+    ) {
+        let ActorState::Route53(route53) = &**state else {
+            return;
+        };
+        let Some(enactor) = enactor_number(src) else {
+            return;
+        };
+        match msg {
+            DnsMsg::GetAppliedGeneration => {
+                o.send(src, DnsMsg::AppliedGeneration(route53.applied_generation()));
+            }
+            DnsMsg::AcquireLock(endpoint) => {
+                let holder = route53.endpoints[usize::from(endpoint)].lock;
+                if holder.is_some_and(|holder| holder != enactor) {
+                    o.send(src, DnsMsg::LockBusy(endpoint));
+                    return;
+                }
+                o.send(src, DnsMsg::LockGranted(endpoint));
+                if holder.is_none() {
+                    route53_mut(state).endpoints[usize::from(endpoint)].lock = Some(enactor);
+                }
+            }
+            DnsMsg::ChangeBatch { endpoint, plan } => {
+                let records = &route53.endpoints[usize::from(endpoint)];
+                let refusal = if route53.deleted_plans.contains(plan) {
+                    Some(Refusal::PlanDeleted(plan))
+                } else {
+                    records
+                        .alias
+                        .filter(|active| route53.deleted_plans.contains(*active))
+                        .map(Refusal::RollbackTargetDeleted)
+                };
+                if let Some(refusal) = refusal {
+                    // The batch fails as a whole: nothing is written, the lock stays.
+                    o.send(src, DnsMsg::ChangeRefused(endpoint, refusal));
+                    return;
+                }
+                let route53 = route53_mut(state);
+                let records = &mut route53.endpoints[usize::from(endpoint)];
+                if records.alias.is_some_and(|active| plan < active) {
+                    route53.older_plan_overwrote_newer = true;
+                }
+                records.rollback = records.alias;
+                records.alias = Some(plan);
+                records.lock = None;
+                o.send(src, DnsMsg::ChangeCommitted(endpoint));
+            }
+            DnsMsg::DeleteOldPlans { applied } => {
+                let doomed = self.config.plans_cleaned_up_after(applied);
+                let route53 = route53_mut(state);
+                for generation in doomed.iter() {
+                    if route53.endpoints.iter().any(|r| r.alias == Some(generation)) {
+                        route53.active_plan_deleted = true;
+                    }
+                    route53.deleted_plans.insert(generation);
+                }
+                o.send(src, DnsMsg::OldPlansDeleted);
+            }
+            _ => {}
+        }
+    }
+
+    fn enactor_on_msg(&self, id: Id, state: &mut Cow<ActorState>, msg: DnsMsg, o: &mut Out<Self>) {
+        let ActorState::Enactor(phase) = **state else {
+            return;
+        };
+        let next = match (phase, msg) {
+            (EnactorPhase::PickingUpPlan, DnsMsg::LatestPlan(plan)) => {
+                o.send(route53_id(), DnsMsg::GetAppliedGeneration);
+                EnactorPhase::CheckingFreshness { plan }
+            }
+            (EnactorPhase::CheckingFreshness { plan }, DnsMsg::AppliedGeneration(applied)) => {
+                if plan > applied {
+                    o.send(route53_id(), DnsMsg::AcquireLock(0));
+                    EnactorPhase::Locking { plan, endpoint: 0 }
+                } else {
+                    o.send(plan_store_id(), DnsMsg::GetLatestPlan);
+                    EnactorPhase::PickingUpPlan
+                }
+            }
+            (EnactorPhase::Locking { plan, endpoint }, DnsMsg::LockGranted(granted))
+                if granted == endpoint =>
+            {
+                o.send(route53_id(), DnsMsg::ChangeBatch { endpoint, plan });
+                EnactorPhase::Applying { plan, endpoint }
+            }
+            // Blocked by another Enactor: back off and retry the same endpoint. [PM]
+            (EnactorPhase::Locking { endpoint, .. }, DnsMsg::LockBusy(busy))
+                if busy == endpoint =>
+            {
+                o.send(route53_id(), DnsMsg::AcquireLock(endpoint));
+                phase
+            }
+            (EnactorPhase::Applying { plan, endpoint }, DnsMsg::ChangeCommitted(done))
+                if done == endpoint =>
+            {
+                if endpoint + 1 < self.config.endpoints {
+                    o.send(route53_id(), DnsMsg::AcquireLock(endpoint + 1));
+                    EnactorPhase::Locking {
+                        plan,
+                        endpoint: endpoint + 1,
+                    }
+                } else {
+                    o.send(route53_id(), DnsMsg::DeleteOldPlans { applied: plan });
+                    EnactorPhase::CleaningUp { plan }
+                }
+            }
+            // Refused: retry the endpoint until it succeeds. [PM]
+            (EnactorPhase::Applying { plan, endpoint }, DnsMsg::ChangeRefused(refused, _))
+                if refused == endpoint =>
+            {
+                o.send(route53_id(), DnsMsg::AcquireLock(endpoint));
+                EnactorPhase::Locking { plan, endpoint }
+            }
+            (EnactorPhase::CleaningUp { .. }, DnsMsg::OldPlansDeleted) => {
+                o.send(plan_store_id(), DnsMsg::GetLatestPlan);
+                EnactorPhase::PickingUpPlan
+            }
+            _ => {
+                debug_assert!(false, "{id:?} in {phase:?} cannot handle this message");
+                return;
+            }
+        };
+        if next != phase {
+            *state.to_mut() = ActorState::Enactor(next);
+        }
+    }
+}
+
+fn route53_mut<'a>(state: &'a mut Cow<ActorState>) -> &'a mut Route53State {
+    match state.to_mut() {
+        ActorState::Route53(route53) => route53,
+        _ => unreachable!("only Route 53 calls this"),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The model
+// ---------------------------------------------------------------------------------------
+
+/// A reachable state of the whole system.
+pub type DnsState = ActorModelState<DnsActor>;
+
+/// The model of one scenario: the actors wired together, with the properties below.
+///
+/// It wraps stateright's [`ActorModel`] so that it can carry dnsrace's presentation (the
+/// incident's vocabulary in traces) and the property descriptions.
+#[derive(Clone)]
+pub struct DnsModel {
+    /// The configuration it was built from.
+    pub config: DnsConfig,
+    actors: ActorModel<DnsActor, DnsConfig>,
+}
+
+impl DnsConfig {
+    /// Builds the model of this configuration.
+    pub fn into_model(self) -> DnsModel {
+        let config = self;
+        let role_of = [Role::Planner, Role::PlanStore, Role::Route53];
+        let actors = role_of
+            .into_iter()
+            .chain(std::iter::repeat_n(Role::Enactor, config.enactors.into()))
+            .map(|role| DnsActor { role, config });
+        DnsModel {
+            config,
+            actors: ActorModel::new(config, ())
+                .actors(actors)
+                .init_network(Network::new_unordered_nonduplicating([])),
+        }
+    }
+}
+
+impl DnsModel {
+    /// Route 53's state within a system state.
+    pub fn route53<'a>(&self, state: &'a DnsState) -> &'a Route53State {
+        match &*state.actor_states[ROUTE53_INDEX] {
+            ActorState::Route53(route53) => route53,
+            other => unreachable!("actor 2 is Route 53, not {other:?}"),
+        }
+    }
+
+    /// The latest generation in the plan store.
+    pub fn latest_plan(&self, state: &DnsState) -> Generation {
+        match *state.actor_states[PLAN_STORE_INDEX] {
+            ActorState::PlanStore { latest } => latest,
+            ref other => unreachable!("actor 1 is the plan store, not {other:?}"),
+        }
+    }
+
+    /// The phase of every Enactor, Enactor 1 first.
+    pub fn enactor_phases<'a>(
+        &self,
+        state: &'a DnsState,
+    ) -> impl Iterator<Item = (EnactorNumber, EnactorPhase)> + 'a {
+        state.actor_states[FIRST_ENACTOR..]
+            .iter()
+            .enumerate()
+            .filter_map(|(index, actor)| match **actor {
+                ActorState::Enactor(phase) => Some((EnactorNumber(index as u8 + 1), phase)),
+                _ => None,
+            })
+    }
+}
+
+impl Model for DnsModel {
+    type State = DnsState;
+    type Action = ActorModelAction<DnsMsg, DnsTimer, ()>;
+
+    fn init_states(&self) -> Vec<DnsState> {
+        self.actors.init_states()
+    }
+
+    fn actions(&self, state: &DnsState, actions: &mut Vec<Self::Action>) {
+        self.actors.actions(state, actions)
+    }
+
+    fn next_state(&self, state: &DnsState, action: Self::Action) -> Option<DnsState> {
+        self.actors.next_state(state, action)
+    }
+
+    fn format_action(&self, action: &Self::Action) -> String {
+        self.actors.format_action(action)
+    }
+
+    fn as_svg(&self, path: stateright::Path<DnsState, Self::Action>) -> Option<String> {
+        self.actors.as_svg(path)
+    }
+
+    fn properties(&self) -> Vec<Property<Self>> {
+        PROPERTIES.iter().map(|p| p.to_property().property).collect()
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Properties
+// ---------------------------------------------------------------------------------------
+
+/// One entry of the property registry: everything `list`, `check --property` and the
+/// reports know about a property. Add a property by adding a function below and a line to
+/// [`PROPERTIES`].
+pub struct PropertySpec {
+    /// The name people type and read.
+    pub name: &'static str,
+    /// One line saying what it means.
+    pub description: &'static str,
+    /// Always (safety) or sometimes (reachability, the vacuity guard).
+    pub kind: PropertyKind,
+    /// The condition on one state.
+    pub condition: fn(&DnsModel, &DnsState) -> bool,
+}
+
+/// The kinds of property this model declares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PropertyKind {
+    /// Holds in every reachable state.
+    Always,
+    /// Holds in at least one reachable state.
+    Sometimes,
+}
+
+impl PropertySpec {
+    /// The property in the form the checker takes.
+    pub fn to_property(&self) -> DescribedProperty<DnsModel> {
+        match self.kind {
+            PropertyKind::Always => {
+                DescribedProperty::always(self.name, self.description, self.condition)
+            }
+            PropertyKind::Sometimes => {
+                DescribedProperty::sometimes(self.name, self.description, self.condition)
+            }
+        }
+    }
+}
+
+/// The property registry. Each `always` has a `sometimes` twin that shows the behaviour
+/// it constrains does happen, so no safety verdict passes in a model where nothing
+/// happens.
+pub const PROPERTIES: &[PropertySpec] = &[
+    PropertySpec {
+        name: "endpoint record never empty",
+        description: "once an endpoint has received a plan, it always resolves to at least one address",
+        kind: PropertyKind::Always,
+        condition: endpoint_record_never_empty,
+    },
+    PropertySpec {
+        name: "no older plan overwrites newer",
+        description: "per endpoint, the generation the alias targets never goes down",
+        kind: PropertyKind::Always,
+        condition: no_older_plan_overwrites_newer,
+    },
+    PropertySpec {
+        name: "active plan never deleted",
+        description: "the clean-up never deletes a plan that an endpoint's alias targets",
+        kind: PropertyKind::Always,
+        condition: active_plan_never_deleted,
+    },
+    PropertySpec {
+        name: "some enactor applies a plan to every endpoint",
+        description: "an Enactor gets through every endpoint and starts its clean-up",
+        kind: PropertyKind::Sometimes,
+        condition: some_enactor_applies_a_plan_to_every_endpoint,
+    },
+    PropertySpec {
+        name: "clean-up deletes a plan",
+        description: "some clean-up deletes at least one old plan",
+        kind: PropertyKind::Sometimes,
+        condition: cleanup_deletes_a_plan,
+    },
+    PropertySpec {
+        name: "every endpoint serves the newest plan",
+        description: "every endpoint's alias targets the newest plan in the plan store, and it resolves",
+        kind: PropertyKind::Sometimes,
+        condition: every_endpoint_serves_the_newest_plan,
+    },
+];
+
+/// The registry entry named `name`.
+pub fn property_spec(name: &str) -> Option<&'static PropertySpec> {
+    PROPERTIES.iter().find(|spec| spec.name == name)
+}
+
+fn endpoint_record_never_empty(model: &DnsModel, state: &DnsState) -> bool {
+    let route53 = model.route53(state);
+    (0..model.config.endpoints).all(|endpoint| !route53.is_emptied(endpoint))
+}
+
+fn no_older_plan_overwrites_newer(model: &DnsModel, state: &DnsState) -> bool {
+    !model.route53(state).older_plan_overwrote_newer
+}
+
+fn active_plan_never_deleted(model: &DnsModel, state: &DnsState) -> bool {
+    !model.route53(state).active_plan_deleted
+}
+
+fn some_enactor_applies_a_plan_to_every_endpoint(model: &DnsModel, state: &DnsState) -> bool {
+    model
+        .enactor_phases(state)
+        .any(|(_, phase)| matches!(phase, EnactorPhase::CleaningUp { .. }))
+}
+
+fn cleanup_deletes_a_plan(model: &DnsModel, state: &DnsState) -> bool {
+    !model.route53(state).deleted_plans.is_empty()
+}
+
+fn every_endpoint_serves_the_newest_plan(model: &DnsModel, state: &DnsState) -> bool {
+    let newest = model.latest_plan(state);
+    let route53 = model.route53(state);
+    newest > 0
+        && (0..model.config.endpoints).all(|endpoint| {
+            route53.endpoints[usize::from(endpoint)].alias == Some(newest)
+                && route53.resolves(endpoint)
+        })
+}
+
+impl Presentation for DnsModel {
+    fn variables(&self, state: &DnsState) -> Vec<Variable> {
+        presentation::variables(self, state)
+    }
+
+    fn describe_step(&self, before: &DnsState, action: &Self::Action, after: &DnsState) -> String {
+        presentation::describe_step(self, before, action, after)
+    }
+
+    fn described_properties(&self) -> Vec<DescribedProperty<Self>> {
+        PROPERTIES.iter().map(PropertySpec::to_property).collect()
+    }
+}

@@ -1,0 +1,384 @@
+//! The configuration of a model, and scenario files that name one.
+//!
+//! Parsing a scenario is pure: the caller reads the file and passes its text, so the model
+//! crate does no I/O. Every error names the field and what is allowed.
+
+use std::collections::BTreeMap;
+use std::fmt::{self, Display, Formatter};
+
+use serde::Deserialize;
+
+use crate::{Generation, PropertyKind, ENDPOINT_NAMES, MAX_GENERATIONS, PROPERTIES};
+
+/// Which version of the automation to model. The candidate fixes of the race become
+/// further variants; each says what it changes and which source it answers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Variant {
+    /// The system as built in October 2025, as described in the post-mortem.
+    #[default]
+    AsBuilt,
+}
+
+impl Variant {
+    /// Every variant, in the order they are listed.
+    pub const ALL: &'static [Variant] = &[Variant::AsBuilt];
+
+    /// The name used in scenario files and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Variant::AsBuilt => "as-built",
+        }
+    }
+
+    /// One line saying what the variant is.
+    pub fn description(self) -> &'static str {
+        match self {
+            Variant::AsBuilt => "the DNS automation as built in October 2025",
+        }
+    }
+
+    /// The variant called `name`, if any.
+    pub fn from_name(name: &str) -> Option<Variant> {
+        Variant::ALL.iter().copied().find(|v| v.name() == name)
+    }
+}
+
+/// The parameters of one model. Every field has a documented default and range;
+/// [`DnsConfig::validate`] enforces the ranges.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct DnsConfig {
+    /// How many DNS Enactors run. Range 1–5, default 3 ([PM]: one per Availability Zone,
+    /// three in US-EAST-1).
+    pub enactors: u8,
+    /// How many endpoints one plan covers, walked in order starting with the regional
+    /// one. Range 1–4, default 2.
+    pub endpoints: u8,
+    /// How many plans the Planner produces before it stops: the checking bound on a
+    /// Planner that never stops. Range 1–8, default 5.
+    pub generations: Generation,
+    /// The clean-up deletes plans more than this many generations older than the plan it
+    /// just applied ("significantly older" in [PM]; the real value is not public).
+    /// Range 0–7, default 2.
+    pub cleanup_threshold: Generation,
+    /// Whether an operator may restore a deleted tree that an alias targets. Default off,
+    /// as in the outage, where nobody did so for hours.
+    pub operator_repair: bool,
+    /// Which version of the automation. Default `as-built`.
+    pub variant: Variant,
+}
+
+impl Default for DnsConfig {
+    fn default() -> Self {
+        DnsConfig {
+            enactors: 3,
+            endpoints: 2,
+            generations: 5,
+            cleanup_threshold: 2,
+            operator_repair: false,
+            variant: Variant::AsBuilt,
+        }
+    }
+}
+
+/// A field with a value outside its range.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("`{field}` is {value}, but it must be {allowed}")]
+pub struct ConfigError {
+    /// The field, as named in scenario files (`enactors`, `cleanup_threshold`, …).
+    pub field: &'static str,
+    /// The value given.
+    pub value: i64,
+    /// What is allowed, in words.
+    pub allowed: String,
+}
+
+/// Each numeric field: its name, its range, and how to read and write it.
+struct NumericField {
+    name: &'static str,
+    min: i64,
+    max: i64,
+    get: fn(&DnsConfig) -> u8,
+    set: fn(&mut DnsConfig, u8),
+}
+
+const NUMERIC_FIELDS: &[NumericField] = &[
+    NumericField {
+        name: "enactors",
+        min: 1,
+        max: 5,
+        get: |c| c.enactors,
+        set: |c, v| c.enactors = v,
+    },
+    NumericField {
+        name: "endpoints",
+        min: 1,
+        max: ENDPOINT_NAMES.len() as i64,
+        get: |c| c.endpoints,
+        set: |c, v| c.endpoints = v,
+    },
+    NumericField {
+        name: "generations",
+        min: 1,
+        max: MAX_GENERATIONS as i64,
+        get: |c| c.generations,
+        set: |c, v| c.generations = v,
+    },
+    NumericField {
+        name: "cleanup_threshold",
+        min: 0,
+        max: MAX_GENERATIONS as i64 - 1,
+        get: |c| c.cleanup_threshold,
+        set: |c, v| c.cleanup_threshold = v,
+    },
+];
+
+impl DnsConfig {
+    /// Checks every field against its range.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        for field in NUMERIC_FIELDS {
+            check_range(field, i64::from((field.get)(self)))?;
+        }
+        Ok(())
+    }
+
+    /// Sets the numeric field `name` (as in scenario files) to `value`, if it is in range.
+    pub fn set_numeric(&mut self, name: &str, value: i64) -> Result<(), ConfigError> {
+        let field = NUMERIC_FIELDS
+            .iter()
+            .find(|field| field.name == name)
+            .unwrap_or_else(|| panic!("`{name}` is not a numeric field of DnsConfig"));
+        check_range(field, value)?;
+        (field.set)(self, value as u8);
+        Ok(())
+    }
+
+    /// The names and ranges of the numeric fields, for help texts.
+    pub fn numeric_fields() -> impl Iterator<Item = (&'static str, i64, i64)> {
+        NUMERIC_FIELDS.iter().map(|f| (f.name, f.min, f.max))
+    }
+
+    /// The plans the clean-up deletes after an Enactor applied `applied`: every plan more
+    /// than `cleanup_threshold` generations older.
+    pub fn plans_cleaned_up_after(&self, applied: Generation) -> crate::GenerationSet {
+        let mut doomed = crate::GenerationSet::default();
+        for generation in 1..applied {
+            if applied - generation > self.cleanup_threshold {
+                doomed.insert(generation);
+            }
+        }
+        doomed
+    }
+}
+
+fn check_range(field: &NumericField, value: i64) -> Result<(), ConfigError> {
+    if (field.min..=field.max).contains(&value) {
+        Ok(())
+    } else {
+        Err(ConfigError {
+            field: field.name,
+            value,
+            allowed: format!("a whole number from {} to {}", field.min, field.max),
+        })
+    }
+}
+
+impl Display for DnsConfig {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} Enactors, {} endpoints, {} generations, clean-up threshold {}, operator repair {}, variant {}",
+            self.enactors,
+            self.endpoints,
+            self.generations,
+            self.cleanup_threshold,
+            if self.operator_repair { "on" } else { "off" },
+            self.variant.name(),
+        )
+    }
+}
+
+/// The scenarios that ship with the model, by name, as the text of their TOML files in
+/// `scenarios/`.
+pub const SCENARIOS: &[(&str, &str)] = &[
+    ("outage", include_str!("../scenarios/outage.toml")),
+    ("smallest-race", include_str!("../scenarios/smallest-race.toml")),
+    ("single-enactor", include_str!("../scenarios/single-enactor.toml")),
+];
+
+/// A verdict a scenario expects for a property.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExpectedVerdict {
+    /// An `always` property holds in every reachable state.
+    Holds,
+    /// An `always` property is false in some reachable state.
+    Violated,
+    /// A `sometimes` property is true in some reachable state.
+    Reached,
+    /// A `sometimes` property is true in no reachable state.
+    NotReached,
+}
+
+impl ExpectedVerdict {
+    /// The word used in scenario files and reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            ExpectedVerdict::Holds => "holds",
+            ExpectedVerdict::Violated => "violated",
+            ExpectedVerdict::Reached => "reached",
+            ExpectedVerdict::NotReached => "not reached",
+        }
+    }
+}
+
+/// A named configuration with the verdicts it is expected to produce.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scenario {
+    /// Its name (the file name without `.toml`).
+    pub name: String,
+    /// What it shows.
+    pub description: String,
+    /// The model's parameters.
+    pub config: DnsConfig,
+    /// The verdict expected for each property it lists, in file order of the registry.
+    pub expect: Vec<(&'static str, ExpectedVerdict)>,
+}
+
+/// What can be wrong with a scenario file.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ScenarioError {
+    /// Not valid TOML, or a field of the wrong type, or an unknown field.
+    #[error("{0}")]
+    Syntax(String),
+    /// A value out of range.
+    #[error("field `model.{}` is {}, but it must be {}", .0.field, .0.value, .0.allowed)]
+    OutOfRange(ConfigError),
+    /// `[expect]` names a property the model does not have.
+    #[error("field `expect.\"{name}\"`: no such property; the properties are: {allowed}")]
+    UnknownProperty {
+        /// The name given.
+        name: String,
+        /// The property names, quoted and joined.
+        allowed: String,
+    },
+    /// `[expect]` gives a verdict that does not fit the property.
+    #[error("field `expect.\"{name}\"` is \"{value}\", but it must be {allowed}")]
+    BadVerdict {
+        /// The property.
+        name: String,
+        /// The verdict given.
+        value: String,
+        /// What fits that property.
+        allowed: &'static str,
+    },
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScenarioFile {
+    description: String,
+    #[serde(default)]
+    model: ModelSection,
+    #[serde(default)]
+    expect: BTreeMap<String, String>,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ModelSection {
+    enactors: Option<i64>,
+    endpoints: Option<i64>,
+    generations: Option<i64>,
+    cleanup_threshold: Option<i64>,
+    operator_repair: Option<bool>,
+    variant: Option<Variant>,
+}
+
+impl Scenario {
+    /// Parses the TOML text of a scenario called `name`. Fields left out of `[model]` take
+    /// their documented defaults.
+    pub fn parse(name: &str, text: &str) -> Result<Scenario, ScenarioError> {
+        let file: ScenarioFile =
+            toml::from_str(text).map_err(|error| ScenarioError::Syntax(error.to_string()))?;
+        let mut config = DnsConfig::default();
+        let section = &file.model;
+        for (field, value) in [
+            ("enactors", section.enactors),
+            ("endpoints", section.endpoints),
+            ("generations", section.generations),
+            ("cleanup_threshold", section.cleanup_threshold),
+        ] {
+            if let Some(value) = value {
+                config
+                    .set_numeric(field, value)
+                    .map_err(ScenarioError::OutOfRange)?;
+            }
+        }
+        if let Some(operator_repair) = section.operator_repair {
+            config.operator_repair = operator_repair;
+        }
+        if let Some(variant) = section.variant {
+            config.variant = variant;
+        }
+
+        let mut expect = Vec::new();
+        for spec in PROPERTIES {
+            let Some(value) = file.expect.get(spec.name) else {
+                continue;
+            };
+            let (allowed, verdicts): (&str, &[ExpectedVerdict]) = match spec.kind {
+                PropertyKind::Always => (
+                    "\"holds\" or \"violated\"",
+                    &[ExpectedVerdict::Holds, ExpectedVerdict::Violated],
+                ),
+                PropertyKind::Sometimes => (
+                    "\"reached\" or \"not reached\"",
+                    &[ExpectedVerdict::Reached, ExpectedVerdict::NotReached],
+                ),
+            };
+            let verdict = verdicts
+                .iter()
+                .copied()
+                .find(|verdict| verdict.name() == value)
+                .ok_or_else(|| ScenarioError::BadVerdict {
+                    name: spec.name.to_string(),
+                    value: value.clone(),
+                    allowed,
+                })?;
+            expect.push((spec.name, verdict));
+        }
+        if let Some(unknown) = file
+            .expect
+            .keys()
+            .find(|name| PROPERTIES.iter().all(|spec| spec.name != name.as_str()))
+        {
+            return Err(ScenarioError::UnknownProperty {
+                name: unknown.clone(),
+                allowed: property_names(),
+            });
+        }
+        Ok(Scenario {
+            name: name.to_string(),
+            description: file.description.trim().to_string(),
+            config,
+            expect,
+        })
+    }
+
+    /// The scenario shipped with the model under `name`, if there is one.
+    pub fn builtin(name: &str) -> Option<Result<Scenario, ScenarioError>> {
+        SCENARIOS
+            .iter()
+            .find(|(builtin, _)| *builtin == name)
+            .map(|(name, text)| Scenario::parse(name, text))
+    }
+}
+
+/// Every property name, quoted and joined, for error messages.
+pub fn property_names() -> String {
+    PROPERTIES
+        .iter()
+        .map(|spec| format!("\"{}\"", spec.name))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

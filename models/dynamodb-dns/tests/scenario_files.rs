@@ -1,0 +1,99 @@
+//! Scenario files: every shipped file is registered and parses, and every kind of bad
+//! input is refused with a message that names the field and what is allowed.
+
+use dynamodb_dns::{DnsConfig, Scenario, ScenarioError, SCENARIOS};
+
+#[test]
+fn every_file_in_the_scenarios_folder_is_registered_and_parses() {
+    let folder = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios");
+    let mut on_disk: Vec<String> = std::fs::read_dir(folder)
+        .expect("scenarios folder exists")
+        .map(|entry| entry.expect("readable entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "toml"))
+        .map(|path| path.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    on_disk.sort();
+    let mut registered: Vec<String> = SCENARIOS.iter().map(|(n, _)| n.to_string()).collect();
+    registered.sort();
+    assert_eq!(on_disk, registered);
+    for (name, text) in SCENARIOS {
+        let scenario = Scenario::parse(name, text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        scenario.config.validate().expect("in range");
+        assert!(!scenario.expect.is_empty(), "{name} declares no verdicts");
+    }
+}
+
+#[test]
+fn outage_is_the_default_configuration() {
+    let outage = Scenario::builtin("outage").unwrap().unwrap();
+    assert_eq!(outage.config, DnsConfig::default());
+}
+
+#[test]
+fn fields_left_out_take_their_documented_defaults() {
+    let scenario = Scenario::parse("t", "description = \"x\"\n[model]\nenactors = 2\n").unwrap();
+    assert_eq!(
+        scenario.config,
+        DnsConfig {
+            enactors: 2,
+            ..DnsConfig::default()
+        }
+    );
+}
+
+fn error_of(text: &str) -> String {
+    Scenario::parse("bad", text).unwrap_err().to_string()
+}
+
+#[test]
+fn an_unknown_field_is_named_with_the_allowed_ones() {
+    let message = error_of("description = \"x\"\n[model]\nenactor = 2\n");
+    assert!(message.contains("unknown field `enactor`"), "{message}");
+    assert!(message.contains("`enactors`"), "{message}");
+}
+
+#[test]
+fn a_value_out_of_range_names_the_field_and_the_range() {
+    let error = Scenario::parse("bad", "description = \"x\"\n[model]\nenactors = 9\n").unwrap_err();
+    assert!(matches!(error, ScenarioError::OutOfRange(_)));
+    assert_eq!(
+        error.to_string(),
+        "field `model.enactors` is 9, but it must be a whole number from 1 to 5"
+    );
+}
+
+#[test]
+fn an_unknown_variant_lists_the_variants() {
+    let message = error_of("description = \"x\"\n[model]\nvariant = \"quick-fix\"\n");
+    assert!(message.contains("unknown variant `quick-fix`"), "{message}");
+    assert!(message.contains("as-built"), "{message}");
+}
+
+#[test]
+fn malformed_toml_is_a_syntax_error_with_a_position() {
+    let message = error_of("description = \"x\"\n[model\n");
+    assert!(message.contains("line 2"), "{message}");
+}
+
+#[test]
+fn an_expectation_for_an_unknown_property_lists_the_properties() {
+    let message = error_of("description = \"x\"\n[expect]\n\"record empty\" = \"holds\"\n");
+    assert!(message.starts_with("field `expect.\"record empty\"`: no such property"), "{message}");
+    assert!(message.contains("\"endpoint record never empty\""), "{message}");
+}
+
+#[test]
+fn a_verdict_that_does_not_fit_the_property_says_what_fits() {
+    let message =
+        error_of("description = \"x\"\n[expect]\n\"clean-up deletes a plan\" = \"holds\"\n");
+    assert_eq!(
+        message,
+        "field `expect.\"clean-up deletes a plan\"` is \"holds\", but it must be \"reached\" or \"not reached\""
+    );
+}
+
+#[test]
+fn a_missing_description_is_refused() {
+    let message = error_of("[model]\nenactors = 2\n");
+    assert!(message.contains("missing field `description`"), "{message}");
+}
