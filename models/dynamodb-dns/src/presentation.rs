@@ -200,18 +200,24 @@ pub(crate) fn describe_step(
             "{} picks up generation {g} and asks Route 53 which plan is applied",
             actor_name(*dst)
         ),
-        DnsMsg::GetAppliedGeneration => format!(
-            "Route 53 tells {} the applied generation is {}",
-            actor_name(*src),
-            route53_before.applied_generation()
-        ),
+        DnsMsg::GetAppliedGeneration => match route53_before.applied_generation() {
+            0 => format!("Route 53 tells {} no plan is applied yet", actor_name(*src)),
+            applied => format!(
+                "Route 53 tells {} generation {applied} is applied",
+                actor_name(*src)
+            ),
+        },
         DnsMsg::AppliedGeneration(applied) => {
             let enactor = enactor_number(*dst).expect("only Enactors check freshness");
+            let applied_text = match applied {
+                0 => "the applied plan (none yet)".to_string(),
+                applied => format!("applied generation {applied}"),
+            };
             match enactor_phase(model, after, enactor) {
                 EnactorPhase::Locking { plan, .. } => format!(
-                    "{enactor} checks once that generation {plan} is newer than applied {applied}, and starts applying it"
+                    "{enactor} checks once that generation {plan} is newer than {applied_text}, and starts applying it"
                 ),
-                _ => format!("{enactor} drops its plan: it is not newer than applied generation {applied}"),
+                _ => format!("{enactor} drops its plan: it is not newer than {applied_text}"),
             }
         }
         DnsMsg::AcquireLock(e) => {
