@@ -1,0 +1,21 @@
+//! The one error type of the command line: a message for the person who typed the command.
+
+use std::fmt::{self, Display, Formatter};
+
+/// Bad input: an unknown scenario or property, a value out of range, a file that cannot
+/// be read or parsed. Printed as `error: <message>` with exit code 2.
+#[derive(Debug)]
+pub struct UsageError(String);
+
+impl UsageError {
+    /// An error with this message.
+    pub fn new(message: impl Into<String>) -> Self {
+        UsageError(message.into())
+    }
+}
+
+impl Display for UsageError {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
