@@ -68,10 +68,13 @@ struct CheckArgs {
     /// scenario.
     #[arg(long, value_name = "K", allow_negative_numbers = true)]
     cleanup_threshold: Option<i64>,
-    /// Let an operator restore a deleted tree that an alias targets (`--operator-repair`
-    /// or `--operator-repair false`). Overrides the scenario.
-    #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
-    operator_repair: Option<bool>,
+    /// Let an operator restore a deleted tree that an alias targets. Overrides the
+    /// scenario.
+    #[arg(long, overrides_with = "no_operator_repair")]
+    operator_repair: bool,
+    /// No operator steps in (the outage's setting). Overrides the scenario.
+    #[arg(long, overrides_with = "operator_repair")]
+    no_operator_repair: bool,
     /// Which version of the automation (see `dnsrace list`). Overrides the scenario.
     #[arg(long, value_name = "NAME")]
     variant: Option<String>,
@@ -80,11 +83,12 @@ struct CheckArgs {
     #[arg(long = "property", value_name = "NAME")]
     properties: Vec<String>,
 
-    /// Worker threads; 0 uses every core.
-    #[arg(long, value_name = "N", default_value_t = 0)]
-    threads: usize,
-    /// Stop after this many distinct states (the result is then inconclusive).
-    #[arg(long, value_name = "N")]
+    /// Worker threads, 1-256; 0 uses every core.
+    #[arg(long, value_name = "N", default_value_t = 0, value_parser = clap::value_parser!(u16).range(0..=256))]
+    threads: u16,
+    /// Stop after this many distinct states, at least 1 (the result is then
+    /// inconclusive).
+    #[arg(long, value_name = "N", value_parser = parse_positive)]
     max_states: Option<usize>,
     /// Explore paths of at most this many steps (the result is then inconclusive if
     /// deeper states exist).
@@ -99,22 +103,37 @@ struct CheckArgs {
     json: bool,
 }
 
+fn parse_positive(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(0) => Err("must be at least 1".to_string()),
+        Ok(value) => Ok(value),
+        Err(_) => Err(format!("`{text}` is not a whole number")),
+    }
+}
+
+/// Parses `30`, `30s`, `1.5m` or `2h`: at least a microsecond, at most a year.
 fn parse_duration(text: &str) -> Result<Duration, String> {
+    const HELP: &str = "use seconds (`30`, `30s`), minutes (`5m`) or hours (`1h`), from 0.000001s to a year";
     let text = text.trim();
     let (number, unit) = match text.find(|c: char| !c.is_ascii_digit() && c != '.') {
         Some(split) => text.split_at(split),
         None => (text, "s"),
     };
     let scale = match unit {
+        "ms" => 0.001,
         "s" => 1.0,
         "m" => 60.0,
         "h" => 3600.0,
-        _ => return Err(format!("`{text}` is not a duration: use seconds (`30`, `30s`), minutes (`5m`) or hours (`1h`)")),
+        _ => return Err(format!("`{text}` is not a duration: {HELP}")),
     };
-    match number.parse::<f64>() {
-        Ok(value) if value > 0.0 && value.is_finite() => Ok(Duration::from_secs_f64(value * scale)),
-        _ => Err(format!("`{text}` is not a duration: use a positive number of seconds (`30`, `30s`), minutes (`5m`) or hours (`1h`)")),
+    let seconds = number
+        .parse::<f64>()
+        .map_err(|_| format!("`{text}` is not a duration: {HELP}"))?
+        * scale;
+    if !(0.000_001..=365.0 * 24.0 * 3600.0).contains(&seconds) {
+        return Err(format!("`{text}` is out of range: {HELP}"));
     }
+    Ok(Duration::from_secs_f64(seconds))
 }
 
 fn main() -> ExitCode {
@@ -137,10 +156,22 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<u8, UsageError> {
     match cli.command {
         Command::List => {
-            print!("{}", list::render());
+            emit(&list::render())?;
             Ok(0)
         }
         Command::Check(args) => run_check(args),
+    }
+}
+
+/// Writes `text` to stdout. A reader that went away (`dnsrace check | head`) is not an
+/// error: the rest of the output is dropped and the exit code still tells the verdict.
+fn emit(text: &str) -> Result<(), UsageError> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => Err(UsageError::new(
+            format!("cannot write the output: {error}"),
+        )),
+        _ => Ok(()),
     }
 }
 
@@ -167,8 +198,11 @@ fn plan_check(args: &CheckArgs) -> Result<CheckPlan, UsageError> {
                 .map_err(|error| UsageError::new(format!("{flag} is {value}, but it must be {}", error.allowed)))?;
         }
     }
-    if let Some(operator_repair) = args.operator_repair {
-        config.operator_repair = operator_repair;
+    if args.operator_repair {
+        config.operator_repair = true;
+    }
+    if args.no_operator_repair {
+        config.operator_repair = false;
     }
     if let Some(name) = &args.variant {
         config.variant = Variant::from_name(name).ok_or_else(|| {
@@ -209,19 +243,18 @@ fn run_check(args: CheckArgs) -> Result<u8, UsageError> {
     let plan = plan_check(&args)?;
     let model = plan.config.into_model();
     let options = CheckOptions {
-        threads: args.threads,
+        threads: args.threads.into(),
         max_states: args.max_states,
         max_depth: args.max_depth,
         timeout: args.timeout,
         ..CheckOptions::default()
     };
     if !args.json {
-        println!(
-            "Checking scenario \"{}\": {}.",
+        // Printed before the search starts, so it shows while a long check runs.
+        emit(&format!(
+            "Checking scenario \"{}\": {}.\n",
             plan.scenario.name, plan.config
-        );
-        // Flush so the header shows while a long check runs.
-        let _ = std::io::stdout().flush();
+        ))?;
     }
     let report = check(&model, &plan.properties, &options);
     let expectations = if plan.overridden {
@@ -246,21 +279,29 @@ fn run_check(args: CheckArgs) -> Result<u8, UsageError> {
                 );
             }
         }
-        println!("{}", serde_json::to_string_pretty(&document).expect("JSON renders"));
+        let json = serde_json::to_string_pretty(&document).expect("JSON renders");
+        emit(&format!("{json}\n"))?;
     } else {
-        print!("{}", render_text(&report));
+        let mut text = render_text(&report);
         match expectations {
-            None => println!("Scenario expectations not compared: flags changed the scenario's model."),
-            Some(mismatches) if mismatches.is_empty() => {
-                println!("Every verdict is the one scenario \"{}\" expects.", plan.scenario.name)
-            }
+            None => text.push_str(
+                "Scenario expectations not compared: flags changed the scenario's model.\n",
+            ),
+            Some(mismatches) if mismatches.is_empty() => text.push_str(&format!(
+                "Every verdict is the one scenario \"{}\" expects.\n",
+                plan.scenario.name
+            )),
             Some(mismatches) => {
-                println!("Verdicts that differ from scenario \"{}\":", plan.scenario.name);
+                text.push_str(&format!(
+                    "Verdicts that differ from scenario \"{}\":\n",
+                    plan.scenario.name
+                ));
                 for line in mismatches {
-                    println!("  {line}");
+                    text.push_str(&format!("  {line}\n"));
                 }
             }
         }
+        emit(&text)?;
     }
     Ok(report.exit_code() as u8)
 }

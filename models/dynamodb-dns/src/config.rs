@@ -185,12 +185,16 @@ fn check_range(field: &NumericField, value: i64) -> Result<(), ConfigError> {
 
 impl Display for DnsConfig {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        let plural = |count: u8, one: &'static str, many: &'static str| match count {
+            1 => format!("1 {one}"),
+            _ => format!("{count} {many}"),
+        };
         write!(
             f,
-            "{} Enactors, {} endpoints, {} generations, clean-up threshold {}, operator repair {}, variant {}",
-            self.enactors,
-            self.endpoints,
-            self.generations,
+            "{}, {}, {}, clean-up threshold {}, operator repair {}, variant {}",
+            plural(self.enactors, "Enactor", "Enactors"),
+            plural(self.endpoints, "endpoint", "endpoints"),
+            plural(self.generations, "generation", "generations"),
             self.cleanup_threshold,
             if self.operator_repair { "on" } else { "off" },
             self.variant.name(),
@@ -299,7 +303,8 @@ impl Scenario {
     /// their documented defaults.
     pub fn parse(name: &str, text: &str) -> Result<Scenario, ScenarioError> {
         let file: ScenarioFile =
-            toml::from_str(text).map_err(|error| ScenarioError::Syntax(error.to_string()))?;
+            toml::from_str(text)
+            .map_err(|error| ScenarioError::Syntax(error.to_string().trim_end().to_string()))?;
         let mut config = DnsConfig::default();
         let section = &file.model;
         for (field, value) in [

@@ -1,0 +1,168 @@
+//! Running the `dnsrace` binary from the integration tests, and reading its text output.
+#![allow(dead_code)] // each test file uses a different part of this module
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// What one run of `dnsrace` produced.
+#[derive(Debug)]
+pub struct Run {
+    /// The command line, for failure messages.
+    pub command: String,
+    /// The exit code (`-1` if the process was killed by a signal).
+    pub code: i32,
+    /// Everything printed on stdout.
+    pub stdout: String,
+    /// Everything printed on stderr.
+    pub stderr: String,
+}
+
+impl Run {
+    fn from_output(command: String, output: Output) -> Run {
+        Run {
+            command,
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+            stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+        }
+    }
+
+    /// Panics, showing the whole run, unless the exit code is `code`.
+    pub fn assert_code(&self, code: i32) -> &Run {
+        assert_eq!(
+            self.code, code,
+            "`{}` exited with {} instead of {code}\n{self}",
+            self.command, self.code
+        );
+        self
+    }
+}
+
+impl std::fmt::Display for Run {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "--- command: {}\n--- exit code: {}\n--- stdout:\n{}\n--- stderr:\n{}",
+            self.command, self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+/// The workspace root: the directory the docs quote commands from.
+pub fn workspace_root() -> PathBuf {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+        .canonicalize()
+        .expect("the workspace root exists")
+}
+
+/// Runs `dnsrace ARGS` from the workspace root and waits for it.
+pub fn dnsrace<S: AsRef<str>>(args: &[S]) -> Run {
+    let args: Vec<&str> = args.iter().map(AsRef::as_ref).collect();
+    let command = format!("dnsrace {}", args.join(" "));
+    let output = Command::new(env!("CARGO_BIN_EXE_dnsrace"))
+        .args(&args)
+        .current_dir(workspace_root())
+        .output()
+        .unwrap_or_else(|error| panic!("cannot run `{command}`: {error}"));
+    Run::from_output(command, output)
+}
+
+/// Drops the `Finished in …` timing line, the one line that differs between runs.
+pub fn without_timing(stdout: &str) -> String {
+    stdout
+        .lines()
+        .filter(|line| !line.starts_with("Finished in"))
+        .map(|line| format!("{line}\n"))
+        .collect()
+}
+
+/// One row of the verdict table of the text output.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Row {
+    /// The property's name.
+    pub name: String,
+    /// `always` or `sometimes`.
+    pub kind: String,
+    /// The verdict column as printed, e.g. `VIOLATED (trace of 24 states)`.
+    pub verdict: String,
+}
+
+impl Row {
+    /// The verdict in the words of the JSON output: `holds`, `violated`, `reached`,
+    /// `not reached` or `inconclusive`.
+    pub fn verdict_word(&self) -> &'static str {
+        let verdict = self.verdict.as_str();
+        if verdict == "holds" {
+            "holds"
+        } else if verdict.starts_with("VIOLATED") {
+            "violated"
+        } else if verdict.starts_with("reached") {
+            "reached"
+        } else if verdict == "NOT REACHED" {
+            "not reached"
+        } else if verdict == "inconclusive" {
+            "inconclusive"
+        } else {
+            panic!("unknown verdict in the table: `{verdict}`")
+        }
+    }
+
+    /// The number of states of the row's trace (`trace of N states`, `in N states`).
+    pub fn trace_states(&self) -> Option<usize> {
+        let rest = self
+            .verdict
+            .split_once("trace of ")
+            .or_else(|| self.verdict.split_once("in "))?
+            .1;
+        let number = rest.strip_suffix(" states)")?;
+        Some(number.parse().expect("a number of states"))
+    }
+}
+
+/// The verdict table of a text report: the rows under the `Property  Kind  Verdict`
+/// header, up to the first blank line or note.
+pub fn verdict_table(stdout: &str) -> Vec<Row> {
+    let mut lines = stdout.lines();
+    lines
+        .by_ref()
+        .find(|line| {
+            let words: Vec<&str> = line.split_whitespace().collect();
+            words == ["Property", "Kind", "Verdict"]
+        })
+        .unwrap_or_else(|| panic!("no verdict table in:\n{stdout}"));
+    lines
+        .take_while(|line| !line.trim().is_empty() && !line.starts_with("Note: "))
+        .map(|line| {
+            let columns: Vec<&str> = line
+                .split("  ")
+                .map(str::trim)
+                .filter(|column| !column.is_empty())
+                .collect();
+            match columns.as_slice() {
+                [name, kind, verdict] => Row {
+                    name: name.to_string(),
+                    kind: kind.to_string(),
+                    verdict: verdict.to_string(),
+                },
+                _ => panic!("a table row is not `name  kind  verdict`: `{line}`"),
+            }
+        })
+        .collect()
+}
+
+/// The three safety (`always`) properties of the DynamoDB DNS model.
+pub const SAFETY_PROPERTIES: [&str; 3] = [
+    "endpoint record never empty",
+    "no older plan overwrites newer",
+    "active plan never deleted",
+];
+
+/// The three reachability (`sometimes`) properties of the DynamoDB DNS model.
+pub const SOMETIMES_PROPERTIES: [&str; 3] = [
+    "some enactor applies a plan to every endpoint",
+    "clean-up deletes a plan",
+    "every endpoint serves the newest plan",
+];
+
+/// The scenarios shipped with the model.
+pub const SCENARIOS: [&str; 3] = ["outage", "smallest-race", "single-enactor"];
