@@ -1,1 +1,74 @@
-//! Placeholder: the engine is being written.
+//! dnsrace's checking engine: an exhaustive, parallel, **deterministic** breadth-first
+//! search over any [`stateright::Model`] that implements [`dnsrace_core::Presentation`].
+//!
+//! [`check`] returns a model-independent [`Report`] (verdicts, counterexample traces as
+//! named [`Value`](dnsrace_core::Value)s, statistics, and whether the search was
+//! complete); [`render_text`] prints it the way TLC does and [`Report::to_json`] gives it
+//! to machines.
+//!
+//! # Algorithm
+//!
+//! The search is **level-synchronous**: all states at depth `d` (the *frontier*) are
+//! expanded before any state at depth `d + 1`. Parallelism lives *inside* a level, and
+//! every level ends with a barrier. That is what makes the result independent of
+//! scheduling: stateright's own BFS lets threads race on a shared queue, so which path
+//! reaches a state first (and so which counterexample is reported) changes run to run.
+//!
+//! Each level runs three parallel phases:
+//!
+//! * **A, expand.** The frontier is cut into chunks, processed in parallel; rayon's
+//!   indexed `collect` keeps the chunks' outputs in frontier order. For frontier state
+//!   `i` and action `j` (in the model's `actions` order) a successor gets the *candidate
+//!   key* `(i, j)`. A successor already visited at a smaller depth, or outside
+//!   `within_boundary`, is dropped. Otherwise it is offered to a sharded map of this
+//!   level's new states, which keeps for every fingerprint the candidate with the
+//!   **smallest key** (and its parent); a candidate that loses is dropped at once, so
+//!   duplicates cost no memory.
+//! * **C, select.** Each chunk keeps the candidates that won their fingerprint. The
+//!   survivors, in candidate order, are the next frontier. This is exactly the frontier
+//!   a sequential BFS builds, so by induction every state's recorded path is the
+//!   **lexicographically smallest shortest path** (by initial-state order, then action
+//!   indices), whatever the thread count and whatever the hash values. The same phase
+//!   evaluates the properties still undecided on the new states, and keeps for each one
+//!   the first state (in frontier order) that decides it.
+//! * **B, commit.** The level map is merged into the visited set, shard by shard in
+//!   parallel.
+//!
+//! The **visited set holds only fingerprints and parent links** (`fp -> parent fp`, `0`
+//! for an initial state): 16 bytes a state instead of the state itself. Only the current
+//! frontier and the level being built hold whole states. A counterexample is rebuilt at
+//! the end by following parent links back to an initial state and **replaying** forward:
+//! at each step, the first action (in `actions` order) whose successor has the next
+//! fingerprint. During phase A the visited set is only read, so lookups take no lock.
+//!
+//! The search stops when the frontier is empty (**exhaustive**), when every property has
+//! a verdict (after finishing the level, so the reported traces do not depend on timing),
+//! or when a bound hits (`max_depth`, `max_states`, `timeout`, the `stop` flag). Time,
+//! the stop flag and `max_states` are also watched inside a level, chunk by chunk; a
+//! level abandoned part-way is discarded whole, so a bounded report only describes
+//! completed levels. A bounded run never claims that a property holds or is never
+//! reached: it says *inconclusive*. Violations found before the bound are real.
+//!
+//! # Caveats
+//!
+//! * **Fingerprints are 64-bit** (aHash with fixed seeds, never 0) and states are not
+//!   compared: two different states with the same fingerprint count as one and the
+//!   second is never explored. With `n` states the chance of any collision is about
+//!   `n² / 2⁶⁵` (around 10⁻⁷ for two million states). The fingerprints are the same on
+//!   every run of one build, but aHash does not promise them across versions or
+//!   platforms: never persist them. Verdicts and traces do not depend on their values.
+//! * **Liveness (`eventually`) is not checked** by this engine yet: such properties are
+//!   reported as inconclusive with a note.
+//! * The model's `init_states` and `actions` must be deterministic (same order for the
+//!   same state); traces are rebuilt by replaying them.
+
+mod engine;
+mod report;
+mod text;
+
+pub use engine::{check, CheckOptions};
+pub use report::{
+    value_to_json, Completeness, PropertyKind, PropertyResult, Report, Statistics, Trace,
+    TraceState, Verdict,
+};
+pub use text::{render_text, render_text_without_timing};

@@ -122,7 +122,9 @@ impl Display for Value {
             }
             Value::Record(fields) => {
                 f.write_str("[")?;
-                write_joined(f, fields, |f, (name, value)| write!(f, "{name} |-> {value}"))?;
+                write_joined(f, fields, |f, (name, value)| {
+                    write!(f, "{name} |-> {value}")
+                })?;
                 f.write_str("]")
             }
             Value::Map(entries) if entries.is_empty() => f.write_str("<<>>"),
@@ -205,8 +207,12 @@ pub trait Presentation: Model {
     /// One line saying what `action` does when taken in `before` and leads to `after`,
     /// in the model's vocabulary (for example "Enactor 2 applies generation 5 to endpoint
     /// regional").
-    fn describe_step(&self, before: &Self::State, action: &Self::Action, after: &Self::State)
-        -> String;
+    fn describe_step(
+        &self,
+        before: &Self::State,
+        action: &Self::Action,
+        after: &Self::State,
+    ) -> String;
 
     /// Every property of the model, with its description. The checker checks these unless
     /// told to check a selection.

@@ -14,7 +14,11 @@ pub fn render() -> String {
     );
 
     let _ = writeln!(out, "\nScenarios (dnsrace check NAME):");
-    let width = SCENARIOS.iter().map(|(name, _)| name.len()).max().unwrap_or(0);
+    let width = SCENARIOS
+        .iter()
+        .map(|(name, _)| name.len())
+        .max()
+        .unwrap_or(0);
     for (name, text) in SCENARIOS {
         let summary = match Scenario::parse(name, text) {
             Ok(scenario) => scenario.config.to_string(),
@@ -38,9 +42,18 @@ pub fn render() -> String {
     }
 
     let _ = writeln!(out, "\nVariants (dnsrace check --variant NAME):");
-    let width = Variant::ALL.iter().map(|v| v.name().len()).max().unwrap_or(0);
+    let width = Variant::ALL
+        .iter()
+        .map(|v| v.name().len())
+        .max()
+        .unwrap_or(0);
     for variant in Variant::ALL {
-        let _ = writeln!(out, "  {:width$}  {}", variant.name(), variant.description());
+        let _ = writeln!(
+            out,
+            "  {:width$}  {}",
+            variant.name(),
+            variant.description()
+        );
     }
     out
 }

@@ -113,7 +113,8 @@ fn parse_positive(text: &str) -> Result<usize, String> {
 
 /// Parses `30`, `30s`, `1.5m` or `2h`: at least a microsecond, at most a year.
 fn parse_duration(text: &str) -> Result<Duration, String> {
-    const HELP: &str = "use seconds (`30`, `30s`), minutes (`5m`) or hours (`1h`), from 0.000001s to a year";
+    const HELP: &str =
+        "use seconds (`30`, `30s`), minutes (`5m`) or hours (`1h`), from 0.000001s to a year";
     let text = text.trim();
     let (number, unit) = match text.find(|c: char| !c.is_ascii_digit() && c != '.') {
         Some(split) => text.split_at(split),
@@ -167,10 +168,13 @@ fn run(cli: Cli) -> Result<u8, UsageError> {
 /// error: the rest of the output is dropped and the exit code still tells the verdict.
 fn emit(text: &str) -> Result<(), UsageError> {
     let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
-        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => Err(UsageError::new(
-            format!("cannot write the output: {error}"),
-        )),
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(UsageError::new(format!("cannot write the output: {error}")))
+        }
         _ => Ok(()),
     }
 }
@@ -190,12 +194,19 @@ fn plan_check(args: &CheckArgs) -> Result<CheckPlan, UsageError> {
         ("--enactors", "enactors", args.enactors),
         ("--endpoints", "endpoints", args.endpoints),
         ("--generations", "generations", args.generations),
-        ("--cleanup-threshold", "cleanup_threshold", args.cleanup_threshold),
+        (
+            "--cleanup-threshold",
+            "cleanup_threshold",
+            args.cleanup_threshold,
+        ),
     ] {
         if let Some(value) = value {
-            config
-                .set_numeric(field, value)
-                .map_err(|error| UsageError::new(format!("{flag} is {value}, but it must be {}", error.allowed)))?;
+            config.set_numeric(field, value).map_err(|error| {
+                UsageError::new(format!(
+                    "{flag} is {value}, but it must be {}",
+                    error.allowed
+                ))
+            })?;
         }
     }
     if args.operator_repair {
@@ -208,7 +219,11 @@ fn plan_check(args: &CheckArgs) -> Result<CheckPlan, UsageError> {
         config.variant = Variant::from_name(name).ok_or_else(|| {
             UsageError::new(format!(
                 "--variant `{name}` is not a variant; the variants are: {}",
-                Variant::ALL.iter().map(|v| v.name()).collect::<Vec<_>>().join(", ")
+                Variant::ALL
+                    .iter()
+                    .map(|v| v.name())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ))
         })?;
     }
@@ -225,7 +240,10 @@ fn plan_check(args: &CheckArgs) -> Result<CheckPlan, UsageError> {
                     dynamodb_dns::property_names()
                 ))
             })?;
-            if !chosen.iter().any(|p: &DescribedProperty<DnsModel>| p.name() == property.name()) {
+            if !chosen
+                .iter()
+                .any(|p: &DescribedProperty<DnsModel>| p.name() == property.name())
+            {
                 chosen.push(property.clone());
             }
         }
@@ -269,7 +287,8 @@ fn run_check(args: CheckArgs) -> Result<u8, UsageError> {
             "config": config_json(&plan.config),
         });
         let report_json = report.to_json();
-        if let (Some(document), Some(fields)) = (document.as_object_mut(), report_json.as_object()) {
+        if let (Some(document), Some(fields)) = (document.as_object_mut(), report_json.as_object())
+        {
             document.extend(fields.clone());
             document.insert("exit_code".into(), report.exit_code().into());
             if let Some(mismatches) = &expectations {

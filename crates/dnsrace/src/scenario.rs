@@ -30,7 +30,9 @@ pub fn resolve(name_or_path: &str) -> Result<Scenario, UsageError> {
     }
     let path = Path::new(name_or_path);
     let text = std::fs::read_to_string(path).map_err(|error| {
-        UsageError::new(format!("cannot read scenario file `{name_or_path}`: {error}"))
+        UsageError::new(format!(
+            "cannot read scenario file `{name_or_path}`: {error}"
+        ))
     })?;
     let name = path
         .file_stem()

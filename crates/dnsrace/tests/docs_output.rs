@@ -217,22 +217,44 @@ fn comparable<'a>(lines: impl Iterator<Item = (usize, &'a str)>) -> Vec<(usize, 
 
 /// Compares what the doc quotes for `example` with `stdout`; the error names the doc
 /// file, its line, and the first differing line.
+/// A line of exactly this text in quoted output stands for any number of printed lines,
+/// so that a doc can quote the beginning and the end of a long output.
+const ELISION: &str = "...";
+
 fn compare(file: &str, example: &Example, stdout: &str) -> Result<(), String> {
     let expected = comparable(example.expected.iter().map(|(n, line)| (*n, line.as_str())));
     let actual = comparable(stdout.lines().enumerate().map(|(i, line)| (i + 1, line)));
-    for index in 0..expected.len().max(actual.len()) {
+    let mut printed_index = 0;
+    let mut index = 0;
+    while index < expected.len().max(1) || printed_index < actual.len() {
+        if let Some((_, ELISION)) = expected.get(index) {
+            // Skip printed lines up to the next quoted one (or to the end).
+            match expected.get(index + 1) {
+                None => return Ok(()),
+                Some((_, next)) => {
+                    while actual.get(printed_index).is_some_and(|(_, t)| t != next) {
+                        printed_index += 1;
+                    }
+                }
+            }
+            index += 1;
+            continue;
+        }
         let (doc_line, doc_text) = match expected.get(index) {
             Some((number, text)) => (*number, Some(*text)),
             None => (example.end, None),
         };
-        let printed = actual.get(index).map(|(_, text)| *text);
+        let printed = actual.get(printed_index).map(|(_, text)| *text);
+        if doc_text.is_none() && printed.is_none() {
+            return Ok(());
+        }
         if doc_text != printed {
             return Err(format!(
                 "{file}:{doc_line}: `$ {}` prints something else: first differing line (output \
                  line {}):\n  the doc says:     {}\n  dnsrace prints:  {}",
                 example.command,
                 actual
-                    .get(index)
+                    .get(printed_index)
                     .map_or(stdout.lines().count() + 1, |(n, _)| *n),
                 doc_text.map_or(
                     "(nothing: the quoted output ends here)".to_string(),
@@ -243,6 +265,8 @@ fn compare(file: &str, example: &Example, stdout: &str) -> Result<(), String> {
                 )),
             ));
         }
+        index += 1;
+        printed_index += 1;
     }
     Ok(())
 }
@@ -554,4 +578,15 @@ fn a_quoted_check_with_a_quoted_property_ignores_the_timing_line() {
         check_example("docs/check.md", &example_of(&markdown)),
         Ok(())
     );
+}
+
+#[test]
+fn an_elision_line_stands_for_any_number_of_printed_lines() {
+    let example = example_of("```text\n$ dnsrace list\nfirst\n...\nlast\n```\n");
+    assert!(compare("doc.md", &example, "first\nsecond\nthird\nlast\n").is_ok());
+    assert!(compare("doc.md", &example, "first\nlast\n").is_ok());
+    assert!(compare("doc.md", &example, "first\nsecond\n").is_err());
+    assert!(compare("doc.md", &example, "other\nlast\n").is_err());
+    let trailing = example_of("```text\n$ dnsrace list\nfirst\n...\n```\n");
+    assert!(compare("doc.md", &trailing, "first\nanything\n").is_ok());
 }

@@ -21,10 +21,13 @@ use dynamodb_dns::{DnsConfig, DnsModel, DnsState};
 /// Every rollback record targets a plan that still exists.
 pub fn rollback_record_never_dangles(model: &DnsModel, state: &DnsState) -> bool {
     let route53 = model.route53(state);
-    route53.endpoints.iter().all(|records| match records.rollback {
-        Some(generation) => !route53.deleted_plans.contains(generation),
-        None => true,
-    })
+    route53
+        .endpoints
+        .iter()
+        .all(|records| match records.rollback {
+            Some(generation) => !route53.deleted_plans.contains(generation),
+            None => true,
+        })
 }
 
 /// Some rollback record targets a plan: the vacuity twin, so that "never dangles" cannot
@@ -70,17 +73,24 @@ mod tests {
     use dnsrace_checker::Verdict;
 
     fn verdicts(config: DnsConfig) -> Vec<(String, Verdict)> {
-        check(&config.into_model(), &custom_properties(), &CheckOptions::default())
-            .properties
-            .into_iter()
-            .map(|result| (result.name, result.verdict))
-            .collect()
+        check(
+            &config.into_model(),
+            &custom_properties(),
+            &CheckOptions::default(),
+        )
+        .properties
+        .into_iter()
+        .map(|result| (result.name, result.verdict))
+        .collect()
     }
 
     fn expected(dangles: Verdict) -> Vec<(String, Verdict)> {
         vec![
             ("rollback record never dangles".to_string(), dangles),
-            ("some rollback record is written".to_string(), Verdict::Reached),
+            (
+                "some rollback record is written".to_string(),
+                Verdict::Reached,
+            ),
         ]
     }
 

@@ -206,8 +206,14 @@ impl Display for DnsConfig {
 /// `scenarios/`.
 pub const SCENARIOS: &[(&str, &str)] = &[
     ("outage", include_str!("../scenarios/outage.toml")),
-    ("smallest-race", include_str!("../scenarios/smallest-race.toml")),
-    ("single-enactor", include_str!("../scenarios/single-enactor.toml")),
+    (
+        "smallest-race",
+        include_str!("../scenarios/smallest-race.toml"),
+    ),
+    (
+        "single-enactor",
+        include_str!("../scenarios/single-enactor.toml"),
+    ),
 ];
 
 /// A verdict a scenario expects for a property.
@@ -302,8 +308,7 @@ impl Scenario {
     /// Parses the TOML text of a scenario called `name`. Fields left out of `[model]` take
     /// their documented defaults.
     pub fn parse(name: &str, text: &str) -> Result<Scenario, ScenarioError> {
-        let file: ScenarioFile =
-            toml::from_str(text)
+        let file: ScenarioFile = toml::from_str(text)
             .map_err(|error| ScenarioError::Syntax(error.to_string().trim_end().to_string()))?;
         let mut config = DnsConfig::default();
         let section = &file.model;

@@ -430,14 +430,7 @@ impl Actor for DnsActor {
         }
     }
 
-    fn on_msg(
-        &self,
-        id: Id,
-        state: &mut Cow<ActorState>,
-        src: Id,
-        msg: DnsMsg,
-        o: &mut Out<Self>,
-    ) {
+    fn on_msg(&self, id: Id, state: &mut Cow<ActorState>, src: Id, msg: DnsMsg, o: &mut Out<Self>) {
         match self.role {
             Role::Planner => self.planner_on_msg(state, msg, o),
             Role::PlanStore => self.plan_store_on_msg(state, src, msg, o),
@@ -523,13 +516,7 @@ impl DnsActor {
         }
     }
 
-    fn route53_on_msg(
-        &self,
-        state: &mut Cow<ActorState>,
-        src: Id,
-        msg: DnsMsg,
-        o: &mut Out<Self>,
-    ) {
+    fn route53_on_msg(&self, state: &mut Cow<ActorState>, src: Id, msg: DnsMsg, o: &mut Out<Self>) {
         let ActorState::Route53(route53) = &**state else {
             return;
         };
@@ -580,7 +567,11 @@ impl DnsActor {
                 let doomed = self.config.plans_cleaned_up_after(applied);
                 let route53 = route53_mut(state);
                 for generation in doomed.iter() {
-                    if route53.endpoints.iter().any(|r| r.alias == Some(generation)) {
+                    if route53
+                        .endpoints
+                        .iter()
+                        .any(|r| r.alias == Some(generation))
+                    {
                         route53.active_plan_deleted = true;
                     }
                     route53.deleted_plans.insert(generation);
@@ -758,7 +749,10 @@ impl Model for DnsModel {
     }
 
     fn properties(&self) -> Vec<Property<Self>> {
-        PROPERTIES.iter().map(|p| p.to_property().property).collect()
+        PROPERTIES
+            .iter()
+            .map(|p| p.to_property().property)
+            .collect()
     }
 }
 
@@ -809,7 +803,8 @@ impl PropertySpec {
 pub const PROPERTIES: &[PropertySpec] = &[
     PropertySpec {
         name: "endpoint record never empty",
-        description: "once an endpoint has received a plan, it always resolves to at least one address",
+        description:
+            "once an endpoint has received a plan, it always resolves to at least one address",
         kind: PropertyKind::Always,
         condition: endpoint_record_never_empty,
     },
@@ -839,7 +834,8 @@ pub const PROPERTIES: &[PropertySpec] = &[
     },
     PropertySpec {
         name: "every endpoint serves the newest plan",
-        description: "every endpoint's alias targets the newest plan in the plan store, and it resolves",
+        description:
+            "every endpoint's alias targets the newest plan in the plan store, and it resolves",
         kind: PropertyKind::Sometimes,
         condition: every_endpoint_serves_the_newest_plan,
     },

@@ -4,7 +4,7 @@ use dnsrace_core::{Value, Variable};
 use stateright::actor::{ActorModelAction, Id};
 
 use crate::{
-    endpoint_name, enactor_number, ActorState, DnsModel, DnsMsg, DnsState, EnactorNumber,
+    enactor_number, endpoint_name, ActorState, DnsModel, DnsMsg, DnsState, EnactorNumber,
     EnactorPhase, Generation, Refusal, Route53State, PLANNER_INDEX,
 };
 
@@ -39,7 +39,10 @@ fn message_text(msg: &DnsMsg) -> String {
         DnsMsg::LockGranted(e) => format!("lock on {} granted", endpoint_name(e)),
         DnsMsg::LockBusy(e) => format!("lock on {} busy", endpoint_name(e)),
         DnsMsg::ChangeBatch { endpoint, plan } => {
-            format!("change batch: {} -> generation {plan}", endpoint_name(endpoint))
+            format!(
+                "change batch: {} -> generation {plan}",
+                endpoint_name(endpoint)
+            )
         }
         DnsMsg::ChangeCommitted(e) => format!("change to {} committed", endpoint_name(e)),
         DnsMsg::ChangeRefused(e, _) => format!("change to {} refused", endpoint_name(e)),
@@ -67,21 +70,28 @@ fn enactor_value(phase: EnactorPhase) -> Value {
 }
 
 fn route53_value(route53: &Route53State) -> Value {
-    Value::map(route53.endpoints.iter().enumerate().map(|(index, records)| {
-        let endpoint = index as u8;
-        let record = Value::record([
-            ("alias", generation(records.alias)),
-            ("rollback", generation(records.rollback)),
-            (
-                "lock",
-                records
-                    .lock
-                    .map_or_else(|| Value::str("free"), |holder| Value::str(holder.to_string())),
-            ),
-            ("resolves", Value::Bool(route53.resolves(endpoint))),
-        ]);
-        (Value::str(endpoint_name(endpoint)), record)
-    }))
+    Value::map(
+        route53
+            .endpoints
+            .iter()
+            .enumerate()
+            .map(|(index, records)| {
+                let endpoint = index as u8;
+                let record = Value::record([
+                    ("alias", generation(records.alias)),
+                    ("rollback", generation(records.rollback)),
+                    (
+                        "lock",
+                        records.lock.map_or_else(
+                            || Value::str("free"),
+                            |holder| Value::str(holder.to_string()),
+                        ),
+                    ),
+                    ("resolves", Value::Bool(route53.resolves(endpoint))),
+                ]);
+                (Value::str(endpoint_name(endpoint)), record)
+            }),
+    )
 }
 
 pub(crate) fn variables(model: &DnsModel, state: &DnsState) -> Vec<Variable> {
@@ -103,12 +113,7 @@ pub(crate) fn variables(model: &DnsModel, state: &DnsState) -> Vec<Variable> {
                 variables.push(("route53".to_string(), route53_value(route53)));
                 variables.push((
                     "deleted_plans".to_string(),
-                    Value::set(
-                        route53
-                            .deleted_plans
-                            .iter()
-                            .map(|g| Value::Int(g.into())),
-                    ),
+                    Value::set(route53.deleted_plans.iter().map(|g| Value::Int(g.into()))),
                 ));
                 variables.push((
                     "history".to_string(),
@@ -248,7 +253,9 @@ pub(crate) fn describe_step(
         DnsMsg::ChangeBatch { endpoint, plan } => {
             let previous = route53_before.endpoints[usize::from(endpoint)].alias;
             let committed = route53_after.endpoints[usize::from(endpoint)].alias == Some(plan)
-                && route53_after.endpoints[usize::from(endpoint)].lock.is_none();
+                && route53_after.endpoints[usize::from(endpoint)]
+                    .lock
+                    .is_none();
             if !committed {
                 let refusal = match route53_before.deleted_plans.contains(plan) {
                     true => Refusal::PlanDeleted(plan),
@@ -256,9 +263,9 @@ pub(crate) fn describe_step(
                 };
                 let why = match refusal {
                     Refusal::PlanDeleted(g) => format!("generation {g} was deleted"),
-                    Refusal::RollbackTargetDeleted(g) => format!(
-                        "the rollback record would point at deleted generation {g}"
-                    ),
+                    Refusal::RollbackTargetDeleted(g) => {
+                        format!("the rollback record would point at deleted generation {g}")
+                    }
                 };
                 return format!(
                     "Route 53 refuses {}'s change batch for {}: {why}",
@@ -292,11 +299,9 @@ pub(crate) fn describe_step(
                 _ => format!("{enactor} is done with {}", endpoint_name(e)),
             }
         }
-        DnsMsg::ChangeRefused(e, _) => format!(
-            "{} retries endpoint {}",
-            actor_name(*dst),
-            endpoint_name(e)
-        ),
+        DnsMsg::ChangeRefused(e, _) => {
+            format!("{} retries endpoint {}", actor_name(*dst), endpoint_name(e))
+        }
         DnsMsg::DeleteOldPlans { applied } => {
             let deleted: Vec<String> = route53_after
                 .deleted_plans

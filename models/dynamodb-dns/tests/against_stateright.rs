@@ -22,7 +22,11 @@ const FORCE_EXHAUSTIVE: &str = "forces an exhaustive search";
 
 fn exhaustive_properties(model: &DnsModel) -> Vec<DescribedProperty<DnsModel>> {
     let mut properties = model.described_properties();
-    properties.push(DescribedProperty::always(FORCE_EXHAUSTIVE, "true", |_, _| true));
+    properties.push(DescribedProperty::always(
+        FORCE_EXHAUSTIVE,
+        "true",
+        |_, _| true,
+    ));
     properties
 }
 
@@ -36,7 +40,11 @@ fn distinct_states_and_verdicts_agree_with_stateright_dfs() {
         config(3, 1, 2),
     ] {
         let model = config.into_model();
-        let ours = check(&model, &exhaustive_properties(&model), &CheckOptions::default());
+        let ours = check(
+            &model,
+            &exhaustive_properties(&model),
+            &CheckOptions::default(),
+        );
         assert_eq!(ours.completeness, Completeness::Exhaustive, "{config}");
 
         let theirs = config
@@ -51,7 +59,11 @@ fn distinct_states_and_verdicts_agree_with_stateright_dfs() {
             theirs.unique_state_count() as u64,
             "{config}"
         );
-        for result in ours.properties.iter().filter(|r| r.name != FORCE_EXHAUSTIVE) {
+        for result in ours
+            .properties
+            .iter()
+            .filter(|r| r.name != FORCE_EXHAUSTIVE)
+        {
             let name = dynamodb_dns::property_spec(&result.name).unwrap().name;
             let discovered = theirs.discovery(name).is_some();
             let ours_discovered = matches!(result.verdict, Verdict::Violated | Verdict::Reached);
@@ -98,10 +110,19 @@ fn traces_are_as_short_as_a_naive_breadth_first_search_finds() {
     for config in [config(2, 1, 4), config(2, 2, 4), config(1, 2, 5)] {
         let model = config.into_model();
         let expected = naive_shortest_steps(&model);
-        let report = check(&model, &model.described_properties(), &CheckOptions::default());
+        let report = check(
+            &model,
+            &model.described_properties(),
+            &CheckOptions::default(),
+        );
         for result in &report.properties {
             let steps = result.trace.as_ref().map(|trace| trace.len() - 1);
-            assert_eq!(steps, expected.get(result.name.as_str()).copied(), "{config}: {}", result.name);
+            assert_eq!(
+                steps,
+                expected.get(result.name.as_str()).copied(),
+                "{config}: {}",
+                result.name
+            );
         }
     }
 }
@@ -112,7 +133,11 @@ fn traces_are_as_short_as_a_naive_breadth_first_search_finds() {
 #[test]
 fn stateright_depth_deepening_confirms_the_outage_traces_are_shortest() {
     let model = DnsConfig::default().into_model();
-    let report = check(&model, &model.described_properties(), &CheckOptions::default());
+    let report = check(
+        &model,
+        &model.described_properties(),
+        &CheckOptions::default(),
+    );
     let violated: Vec<(&'static str, usize)> = report
         .properties
         .iter()
@@ -132,13 +157,24 @@ fn stateright_depth_deepening_confirms_the_outage_traces_are_shortest() {
             .join()
     };
     // The two lengths cover all three properties: two of them share one trace length.
-    for steps in violated.iter().map(|(_, steps)| *steps).collect::<BTreeSet<_>>() {
+    for steps in violated
+        .iter()
+        .map(|(_, steps)| *steps)
+        .collect::<BTreeSet<_>>()
+    {
         let short = within(steps - 1);
         let enough = within(steps);
         for (name, property_steps) in &violated {
             if *property_steps == steps {
-                assert!(short.discovery(name).is_none(), "{name} within {} steps", steps - 1);
-                assert!(enough.discovery(name).is_some(), "{name} not within {steps} steps");
+                assert!(
+                    short.discovery(name).is_none(),
+                    "{name} within {} steps",
+                    steps - 1
+                );
+                assert!(
+                    enough.discovery(name).is_some(),
+                    "{name} not within {steps} steps"
+                );
             }
         }
     }

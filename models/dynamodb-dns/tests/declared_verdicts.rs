@@ -19,7 +19,11 @@ fn every_scenario_produces_the_verdicts_it_declares() {
     for (name, text) in SCENARIOS {
         let scenario = Scenario::parse(name, text).unwrap();
         let model = scenario.config.into_model();
-        let report = check(&model, &model.described_properties(), &CheckOptions::default());
+        let report = check(
+            &model,
+            &model.described_properties(),
+            &CheckOptions::default(),
+        );
         let got: Vec<(&str, &str)> = report
             .properties
             .iter()

@@ -39,7 +39,11 @@ const EMPTIED_ENDPOINT_TRACE: &[&str] = &[
 #[test]
 fn the_outage_trace_is_the_race_of_the_post_mortem() {
     let model = DnsConfig::default().into_model();
-    let report = check(&model, &model.described_properties(), &CheckOptions::default());
+    let report = check(
+        &model,
+        &model.described_properties(),
+        &CheckOptions::default(),
+    );
     let emptied = &report.properties[0];
     assert_eq!(emptied.name, "endpoint record never empty");
     assert_eq!(emptied.verdict, Verdict::Violated);
@@ -56,7 +60,10 @@ fn the_outage_trace_is_the_race_of_the_post_mortem() {
     // "Active plan never deleted" is violated by the same step, "no older plan overwrites
     // newer" at state 18, before any clean-up.
     let deleted = &report.properties[2];
-    assert_eq!(deleted.trace.as_ref().unwrap().len(), EMPTIED_ENDPOINT_TRACE.len());
+    assert_eq!(
+        deleted.trace.as_ref().unwrap().len(),
+        EMPTIED_ENDPOINT_TRACE.len()
+    );
     let overwritten = report.properties[1].trace.as_ref().unwrap();
     assert_eq!(overwritten.len(), 18);
     assert_eq!(

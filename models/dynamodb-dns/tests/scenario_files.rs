@@ -78,8 +78,14 @@ fn malformed_toml_is_a_syntax_error_with_a_position() {
 #[test]
 fn an_expectation_for_an_unknown_property_lists_the_properties() {
     let message = error_of("description = \"x\"\n[expect]\n\"record empty\" = \"holds\"\n");
-    assert!(message.starts_with("field `expect.\"record empty\"`: no such property"), "{message}");
-    assert!(message.contains("\"endpoint record never empty\""), "{message}");
+    assert!(
+        message.starts_with("field `expect.\"record empty\"`: no such property"),
+        "{message}"
+    );
+    assert!(
+        message.contains("\"endpoint record never empty\""),
+        "{message}"
+    );
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! The smallest configuration in which the race empties an endpoint, and the ones just
 //! below it, where the model itself (not a constant) says every safety property holds.
 
-use dnsrace_checker::{check, Completeness, CheckOptions, Verdict};
+use dnsrace_checker::{check, CheckOptions, Completeness, Verdict};
 use dnsrace_core::Presentation;
 use dynamodb_dns::{DnsConfig, Scenario};
 
@@ -14,7 +14,11 @@ fn safety_verdicts(config: DnsConfig) -> Vec<Verdict> {
         .filter(|p| p.property.expectation == dnsrace_core::Expectation::Always)
         .collect();
     let report = check(&model, &safety, &CheckOptions::default());
-    if report.properties.iter().all(|p| p.verdict != Verdict::Violated) {
+    if report
+        .properties
+        .iter()
+        .all(|p| p.verdict != Verdict::Violated)
+    {
         assert_eq!(report.completeness, Completeness::Exhaustive, "{config}");
     }
     report.properties.iter().map(|p| p.verdict).collect()

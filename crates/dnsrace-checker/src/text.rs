@@ -1,0 +1,238 @@
+//! TLC-shaped text: counterexamples as state diffs, a verdict table, statistics.
+
+use std::fmt::Write;
+
+use dnsrace_core::{Value, Variable};
+
+use crate::report::{Completeness, PropertyKind, Report, Trace, Verdict};
+
+/// The report as text, shaped like TLC's output: each violated invariant with its
+/// behaviour (the initial state in full, then only what each step changed), each
+/// `sometimes` never reached, a verdict table and the statistics.
+pub fn render_text(report: &Report) -> String {
+    render(report, true)
+}
+
+/// Like [`render_text`] without the timing line, so that two runs can be compared.
+pub fn render_text_without_timing(report: &Report) -> String {
+    render(report, false)
+}
+
+fn render(report: &Report, timing: bool) -> String {
+    let mut out = String::new();
+    for property in &report.properties {
+        match (property.expectation, property.verdict, &property.trace) {
+            (PropertyKind::Always, Verdict::Violated, Some(trace)) => {
+                let _ = writeln!(out, "Error: Invariant \"{}\" is violated.", property.name);
+                out.push_str("The behavior up to this point is:\n");
+                render_trace(&mut out, trace);
+            }
+            (PropertyKind::Sometimes, Verdict::NotReached, _) => {
+                let _ = writeln!(
+                    out,
+                    "Error: \"{}\" is never reached (no reachable state satisfies it).\n",
+                    property.name
+                );
+            }
+            _ => {}
+        }
+    }
+    render_table(&mut out, report);
+    render_statistics(&mut out, report, timing);
+    out
+}
+
+/// Every state of `trace`: the first in full, each later one as a diff with the one
+/// before, each followed by a blank line.
+fn render_trace(out: &mut String, trace: &Trace) {
+    let mut previous: Option<&[Variable]> = None;
+    for (index, state) in trace.states.iter().enumerate() {
+        let _ = writeln!(out, "State {}: <{}>", index + 1, state.action);
+        match previous {
+            None => {
+                for (name, value) in &state.variables {
+                    let _ = writeln!(out, "/\\ {name} = {value}");
+                }
+            }
+            Some(before) => {
+                let mut lines = Vec::new();
+                diff_variables(&mut lines, before, &state.variables);
+                if lines.is_empty() {
+                    lines.push("(no variable changed)".to_string());
+                }
+                for line in lines {
+                    let _ = writeln!(out, "/\\ {line}");
+                }
+            }
+        }
+        out.push('\n');
+        previous = Some(&state.variables);
+    }
+}
+
+/// One line per changed leaf, flattening records (`.field`) and maps (`[key]`).
+fn diff_variables(lines: &mut Vec<String>, before: &[Variable], after: &[Variable]) {
+    diff_entries(
+        lines,
+        before.iter().map(|(name, value)| (name.clone(), value)),
+        after.iter().map(|(name, value)| (name.clone(), value)),
+    );
+}
+
+/// Diffs two keyed collections (variables, record fields or map entries, with their
+/// paths already built): entries in `after`'s order, then the removed ones.
+fn diff_entries<'v>(
+    lines: &mut Vec<String>,
+    before: impl Iterator<Item = (String, &'v Value)>,
+    after: impl Iterator<Item = (String, &'v Value)>,
+) {
+    let before: Vec<(String, &Value)> = before.collect();
+    let after: Vec<(String, &Value)> = after.collect();
+    for (path, new) in &after {
+        match before.iter().find(|(old_path, _)| old_path == path) {
+            Some((_, old)) => diff_value(lines, path, old, new),
+            None => lines.push(format!("{path} = {new}  (new)")),
+        }
+    }
+    for (path, old) in &before {
+        if !after.iter().any(|(new_path, _)| new_path == path) {
+            lines.push(format!("{path} = {old}  (removed)"));
+        }
+    }
+}
+
+fn diff_value(lines: &mut Vec<String>, path: &str, old: &Value, new: &Value) {
+    if old == new {
+        return;
+    }
+    match (old, new) {
+        (Value::Record(old), Value::Record(new)) => diff_entries(
+            lines,
+            old.iter()
+                .map(|(field, value)| (format!("{path}.{field}"), value)),
+            new.iter()
+                .map(|(field, value)| (format!("{path}.{field}"), value)),
+        ),
+        (Value::Map(old), Value::Map(new)) => diff_entries(
+            lines,
+            old.iter()
+                .map(|(key, value)| (format!("{path}[{key}]"), value)),
+            new.iter()
+                .map(|(key, value)| (format!("{path}[{key}]"), value)),
+        ),
+        (Value::Set(old_items), Value::Set(new_items)) => {
+            let added: Vec<String> = new_items
+                .iter()
+                .filter(|item| !old_items.contains(item))
+                .map(Value::to_string)
+                .collect();
+            let removed: Vec<String> = old_items
+                .iter()
+                .filter(|item| !new_items.contains(item))
+                .map(Value::to_string)
+                .collect();
+            let mut change = Vec::new();
+            if !added.is_empty() {
+                change.push(format!("added {}", added.join(", ")));
+            }
+            if !removed.is_empty() {
+                change.push(format!("removed {}", removed.join(", ")));
+            }
+            lines.push(format!("{path} = {new}  ({})", change.join("; ")));
+        }
+        _ => lines.push(format!("{path} = {new}  (was {old})")),
+    }
+}
+
+fn render_table(out: &mut String, report: &Report) {
+    let rows: Vec<[String; 3]> = report
+        .properties
+        .iter()
+        .map(|property| {
+            let steps = property.trace.as_ref().map_or(0, Trace::len);
+            let verdict = match property.verdict {
+                Verdict::Holds => "holds".to_string(),
+                Verdict::Violated => format!("VIOLATED (trace of {steps} states)"),
+                Verdict::Reached => format!("reached (in {steps} states)"),
+                Verdict::NotReached => "NOT REACHED".to_string(),
+                Verdict::Inconclusive => "inconclusive".to_string(),
+            };
+            [
+                property.name.clone(),
+                property.expectation.to_string(),
+                verdict,
+            ]
+        })
+        .collect();
+    let header = [
+        "Property".to_string(),
+        "Kind".to_string(),
+        "Verdict".to_string(),
+    ];
+    let name_width = rows
+        .iter()
+        .chain([&header])
+        .map(|row| row[0].chars().count())
+        .max();
+    let kind_width = rows
+        .iter()
+        .chain([&header])
+        .map(|row| row[1].chars().count())
+        .max();
+    let (name_width, kind_width) = (name_width.unwrap_or(0), kind_width.unwrap_or(0));
+    for row in [&header].into_iter().chain(&rows) {
+        let _ = writeln!(
+            out,
+            "{:<name_width$}  {:<kind_width$}  {}",
+            row[0], row[1], row[2]
+        );
+    }
+    for property in &report.properties {
+        if let Some(note) = &property.note {
+            let _ = writeln!(out, "Note: \"{}\": {note}.", property.name);
+        }
+    }
+    out.push('\n');
+}
+
+fn render_statistics(out: &mut String, report: &Report, timing: bool) {
+    let statistics = &report.statistics;
+    let _ = writeln!(
+        out,
+        "{} states generated, {} distinct states found, {} states left on queue.",
+        statistics.states_generated, statistics.distinct_states, statistics.states_left_on_queue
+    );
+    let complete = if report.completeness == Completeness::Exhaustive {
+        "complete"
+    } else {
+        "incomplete"
+    };
+    let _ = writeln!(
+        out,
+        "The depth of the {complete} state graph search is {}.",
+        statistics.depth
+    );
+    if timing {
+        let _ = writeln!(
+            out,
+            "Finished in {:.1}s ({:.0} distinct states/s) with {} thread{}.",
+            statistics.elapsed.as_secs_f64(),
+            statistics.distinct_states_per_second,
+            statistics.threads,
+            if statistics.threads == 1 { "" } else { "s" }
+        );
+    }
+    let _ = match &report.completeness {
+        Completeness::Exhaustive => {
+            writeln!(out, "Exhaustive: every reachable state was explored.")
+        }
+        Completeness::EveryPropertyDecided => {
+            writeln!(out, "Stopped early: every property had a verdict.")
+        }
+        Completeness::Bounded { reason } => writeln!(
+            out,
+            "Bounded ({reason}): the result is inconclusive for every property not yet \
+             violated or reached."
+        ),
+    };
+}
