@@ -101,6 +101,10 @@ fn diff_entries<'v>(
     }
 }
 
+/// A changed set whose new value renders in at most this many characters is printed
+/// whole, with what was added and removed; a longer one only as `+` and `-` lines.
+const SHORT_SET: usize = 40;
+
 fn diff_value(lines: &mut Vec<String>, path: &str, old: &Value, new: &Value) {
     if old == new {
         return;
@@ -131,14 +135,22 @@ fn diff_value(lines: &mut Vec<String>, path: &str, old: &Value, new: &Value) {
                 .filter(|item| !new_items.contains(item))
                 .map(Value::to_string)
                 .collect();
-            let mut change = Vec::new();
-            if !added.is_empty() {
-                change.push(format!("added {}", added.join(", ")));
+            let whole = new.to_string();
+            if whole.chars().count() <= SHORT_SET {
+                let mut change = Vec::new();
+                if !added.is_empty() {
+                    change.push(format!("added {}", added.join(", ")));
+                }
+                if !removed.is_empty() {
+                    change.push(format!("removed {}", removed.join(", ")));
+                }
+                lines.push(format!("{path} = {whole}  ({})", change.join("; ")));
+            } else {
+                // A long set (messages in flight) would repeat itself on every step:
+                // show only what left it and what joined it.
+                lines.extend(removed.iter().map(|item| format!("{path} - {item}")));
+                lines.extend(added.iter().map(|item| format!("{path} + {item}")));
             }
-            if !removed.is_empty() {
-                change.push(format!("removed {}", removed.join(", ")));
-            }
-            lines.push(format!("{path} = {new}  ({})", change.join("; ")));
         }
         _ => lines.push(format!("{path} = {new}  (was {old})")),
     }
@@ -235,4 +247,35 @@ fn render_statistics(out: &mut String, report: &Report, timing: bool) {
              violated or reached."
         ),
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(items: &[&str]) -> Value {
+        Value::set(items.iter().map(|item| Value::str(*item)))
+    }
+
+    #[test]
+    fn a_short_set_prints_whole_with_what_changed() {
+        let mut lines = Vec::new();
+        diff_value(&mut lines, "deleted", &set(&["a"]), &set(&["b"]));
+        assert_eq!(lines, ["deleted = {\"b\"}  (added \"b\"; removed \"a\")"]);
+    }
+
+    #[test]
+    fn a_long_set_prints_only_what_left_and_what_joined() {
+        let before = set(&["a message that stays in flight", "a message delivered now"]);
+        let after = set(&["a message that stays in flight", "a reply sent now"]);
+        let mut lines = Vec::new();
+        diff_value(&mut lines, "in_flight", &before, &after);
+        assert_eq!(
+            lines,
+            [
+                "in_flight - \"a message delivered now\"",
+                "in_flight + \"a reply sent now\""
+            ]
+        );
+    }
 }
