@@ -1,20 +1,25 @@
 //! The level-synchronous breadth-first search (see the crate documentation).
 
 use std::collections::hash_map::Entry;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hash, Hasher};
-use std::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use dnsrace_core::{DescribedProperty, Expectation, Model, Presentation};
+use dnsrace_core::{
+    DescribedProperty, Expectation, Liveness, LivenessProperty, Model, Presentation,
+};
 use rayon::prelude::*;
 
+use crate::liveness::{self, Components, Expansion, Graph, Outcome, ROOT};
 use crate::report::{
     Completeness, PropertyKind, PropertyResult, Report, Statistics, Trace, TraceState, Verdict,
 };
+use crate::visited::{tag_of, Visited, SHARDS};
 
-/// How to run a check. The default explores everything with every core.
+/// How to run a check. The default explores everything with every core, without symmetry
+/// reduction.
 #[derive(Clone, Debug, Default)]
 pub struct CheckOptions {
     /// Worker threads; 0 means one per core.
@@ -27,6 +32,55 @@ pub struct CheckOptions {
     pub timeout: Option<Duration>,
     /// Stop as soon as this flag becomes true (for example on Ctrl-C).
     pub stop: Option<Arc<AtomicBool>>,
+    /// Stop before the process's resident memory exceeds this many bytes (checked about
+    /// every 50 ms, so leave some headroom).
+    pub max_memory: Option<u64>,
+    /// Explore one state per symmetry class, as the model's
+    /// [`Presentation::representative`] defines them. Verdicts are the same as without,
+    /// and so are the traces of safety and reachability properties and of "always
+    /// recoverable" (see the crate documentation); only the state counts shrink.
+    pub symmetry: bool,
+    /// Where the search publishes its progress, for a progress line.
+    pub progress: Option<Arc<Progress>>,
+}
+
+/// Live counters of a running check, updated by the engine and read by anyone (for
+/// example a thread printing a progress line).
+#[derive(Debug, Default)]
+pub struct Progress {
+    distinct: AtomicU64,
+    generated: AtomicU64,
+    depth: AtomicU64,
+    queue: AtomicU64,
+    stage: AtomicU8,
+}
+
+/// A reading of [`Progress`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ProgressSnapshot {
+    /// Distinct states found in completed levels.
+    pub distinct: u64,
+    /// Successors generated so far, in the current level too.
+    pub generated: u64,
+    /// The depth of the level being explored.
+    pub depth: u64,
+    /// States waiting to be explored (the current frontier).
+    pub queue: u64,
+    /// Whether the search is over and the liveness analysis runs.
+    pub analysing: bool,
+}
+
+impl Progress {
+    /// The counters now.
+    pub fn snapshot(&self) -> ProgressSnapshot {
+        ProgressSnapshot {
+            distinct: self.distinct.load(Ordering::Relaxed),
+            generated: self.generated.load(Ordering::Relaxed),
+            depth: self.depth.load(Ordering::Relaxed),
+            queue: self.queue.load(Ordering::Relaxed),
+            analysing: self.stage.load(Ordering::Relaxed) == 1,
+        }
+    }
 }
 
 /// Checks `properties` of `model` by an exhaustive breadth-first search and reports a
@@ -44,17 +98,35 @@ where
     M: Presentation + Sync,
     M::State: Hash + Send + Sync,
 {
+    check_with_liveness(model, properties, &[], options)
+}
+
+/// Like [`check`], and also decides `liveness` on the explored state graph (see
+/// [`LivenessProperty`]). Their results follow the safety properties' in the report.
+/// With liveness properties the search records every edge (about 5 bytes each plus 13
+/// bytes a state) and cannot stop early.
+///
+/// # Panics
+///
+/// As [`check`].
+pub fn check_with_liveness<M>(
+    model: &M,
+    properties: &[DescribedProperty<M>],
+    liveness: &[LivenessProperty<M>],
+    options: &CheckOptions,
+) -> Report
+where
+    M: Presentation + Sync,
+    M::State: Hash + Send + Sync,
+{
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.threads)
         .thread_name(|index| format!("dnsrace-checker-{index}"))
         .build()
         .expect("could not start the checker's thread pool");
     let threads = pool.current_num_threads();
-    pool.install(|| Search::new(model, properties, options, threads).run())
+    pool.install(|| Search::new(model, properties, liveness, options, threads).run())
 }
-
-/// Number of visited-set shards: enough that threads rarely meet on a lock.
-const SHARDS: usize = 64;
 
 /// Fixed seeds: the same fingerprints on every run (of one build).
 const FINGERPRINTER: ahash::RandomState = ahash::RandomState::with_seeds(
@@ -64,17 +136,33 @@ const FINGERPRINTER: ahash::RandomState = ahash::RandomState::with_seeds(
     0x082e_fa98_ec4e_6c89,
 );
 
-/// A state's 64-bit fingerprint; never 0, which marks "no parent".
+/// A state's 64-bit fingerprint; its top half is never 0 (0 marks "no parent" and an
+/// empty slot).
 fn fingerprint<S: Hash>(state: &S) -> u64 {
-    match FINGERPRINTER.hash_one(state) {
-        0 => 1,
-        fp => fp,
+    let fp = FINGERPRINTER.hash_one(state);
+    if fp >> 32 == 0 {
+        fp | 1 << 32
+    } else {
+        fp
     }
 }
 
-/// Shards by middle bits: hashbrown uses the low bits for the bucket and the top seven
-/// as a tag, so sharding by either would leave each shard's table badly spread.
-fn shard_of(fp: u64) -> usize {
+/// The fingerprint that identifies `state`: of its symmetry class's representative when
+/// symmetry reduction is on.
+fn class_fingerprint<M: Presentation>(model: &M, symmetry: bool, state: &M::State) -> u64
+where
+    M::State: Hash,
+{
+    if symmetry {
+        if let Some(representative) = model.representative(state) {
+            return fingerprint(&representative);
+        }
+    }
+    fingerprint(state)
+}
+
+/// Shards of a level's map of new states.
+fn level_shard(fp: u64) -> usize {
     (fp >> 32) as usize & (SHARDS - 1)
 }
 
@@ -100,35 +188,13 @@ impl Hasher for IdentityHasher {
 
 type FpMap<V> = HashMap<u64, V, BuildHasherDefault<IdentityHasher>>;
 
-/// Every state found in a completed level: fingerprint -> parent fingerprint (0 for an
-/// initial state). No states, so it stays small.
-struct Visited {
-    shards: Vec<FpMap<u64>>,
-    len: usize,
-}
-
-impl Visited {
-    fn new() -> Self {
-        Visited {
-            shards: (0..SHARDS).map(|_| FpMap::default()).collect(),
-            len: 0,
-        }
-    }
-
-    fn contains(&self, fp: u64) -> bool {
-        self.shards[shard_of(fp)].contains_key(&fp)
-    }
-
-    fn parent(&self, fp: u64) -> Option<u64> {
-        self.shards[shard_of(fp)].get(&fp).copied()
-    }
-}
-
-/// A state of the frontier. `key` is its candidate key `(parent index << 32) | action
-/// index`: smaller keys come first in sequential BFS order.
+/// A state of the frontier: the real state (never a renamed representative, so traces
+/// replay through it), its class fingerprint, its candidate key `(parent index << 32) |
+/// action index` (smaller keys come first in sequential BFS order) and its parent's tag.
 struct Node<S> {
     fp: u64,
     key: u64,
+    tag: u32,
     state: S,
 }
 
@@ -140,6 +206,24 @@ type Level<S> = Vec<Vec<Node<S>>>;
 /// `start`.
 type WorkItem = (usize, usize, usize, u64);
 
+/// The edges one task found, before their targets have numbers.
+#[derive(Default)]
+struct ChunkEdges {
+    /// Edges per frontier state of the task, in order.
+    counts: Vec<u32>,
+    /// Each edge's target fingerprint.
+    targets: Vec<u64>,
+    /// Label bytes, one per liveness property per edge.
+    labels: Vec<u8>,
+}
+
+/// What phase A returns for one task.
+struct ChunkOutput<S> {
+    nodes: Vec<Node<S>>,
+    generated: u64,
+    edges: ChunkEdges,
+}
+
 /// Why a search stopped before exhausting the state space.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
@@ -148,12 +232,26 @@ enum Bound {
     MaxDepth = 2,
     Timeout = 3,
     Stop = 4,
+    MaxMemory = 5,
 }
 
-/// Watches the clock and the stop flag, and carries the first bound hit to every worker.
+/// The process's resident memory in bytes, from `/proc/self/statm` (Linux); `None`
+/// elsewhere.
+pub fn resident_memory() -> Option<u64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    Some(pages * 4096)
+}
+
+/// Watches the clock, the stop flag and memory, and carries the first bound hit to every
+/// worker.
 struct Watch<'a> {
+    started: Instant,
     deadline: Option<Instant>,
     stop: Option<&'a AtomicBool>,
+    max_memory: Option<u64>,
+    /// Milliseconds since `started` of the last memory reading.
+    memory_read: AtomicU64,
     hit: AtomicU8,
 }
 
@@ -168,7 +266,7 @@ impl Watch<'_> {
         self.hit.load(Ordering::Relaxed) != 0
     }
 
-    /// Checks the clock and the flag; true if the search must stop.
+    /// Checks the clock, the flag and memory; true if the search must stop.
     fn poll(&self) -> bool {
         if self.aborted() {
             return true;
@@ -180,6 +278,18 @@ impl Watch<'_> {
             .is_some_and(|deadline| Instant::now() >= deadline)
         {
             self.raise(Bound::Timeout);
+        } else if let Some(max) = self.max_memory {
+            let now = self.started.elapsed().as_millis() as u64;
+            let last = self.memory_read.load(Ordering::Relaxed);
+            if now >= last + 50
+                && self
+                    .memory_read
+                    .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+                    .is_ok()
+                && resident_memory().is_some_and(|used| used > max)
+            {
+                self.raise(Bound::MaxMemory);
+            }
         }
         self.aborted()
     }
@@ -190,6 +300,7 @@ impl Watch<'_> {
             2 => Some(Bound::MaxDepth),
             3 => Some(Bound::Timeout),
             4 => Some(Bound::Stop),
+            5 => Some(Bound::MaxMemory),
             _ => None,
         }
     }
@@ -211,19 +322,56 @@ fn decides<M: Model>(model: &M, property: &DescribedProperty<M>, state: &M::Stat
     }
 }
 
+/// The label byte of one step for one liveness property.
+fn label<M: Model>(
+    model: &M,
+    property: &LivenessProperty<M>,
+    state: &M::State,
+    action: &M::Action,
+) -> u8 {
+    match &property.kind {
+        Liveness::AlwaysRecoverable { allowed } => u8::from(allowed(model, state, action)),
+        Liveness::LeadsTo { fairness, .. } => match fairness(model, state, action) {
+            None => 0,
+            Some(process) => {
+                assert!(
+                    process < 255,
+                    "liveness property \"{}\": process numbers must be below 255",
+                    property.name
+                );
+                process as u8 + 1
+            }
+        },
+    }
+}
+
+/// Where a state was found: its class fingerprint and depth.
+#[derive(Clone, Copy)]
+struct Found {
+    fp: u64,
+    depth: usize,
+}
+
 /// The state of one check.
 struct Search<'a, M: Model> {
     model: &'a M,
     properties: &'a [DescribedProperty<M>],
+    liveness: &'a [LivenessProperty<M>],
     options: &'a CheckOptions,
+    /// Whether symmetry reduction is on (asked for, and sound for every property).
+    symmetry: bool,
     threads: usize,
     started: Instant,
     watch: Watch<'a>,
     visited: Visited,
-    /// For each property, the fingerprint of the first state that decided it.
-    found: Vec<Option<u64>>,
+    /// For each property, the first state that decided it.
+    found: Vec<Option<Found>>,
     generated: u64,
     depth: usize,
+    /// The explored graph, when liveness is checked.
+    graph: Option<Graph>,
+    /// The largest frontier, in states.
+    peak_frontier: usize,
 }
 
 impl<'a, M> Search<'a, M>
@@ -234,25 +382,49 @@ where
     fn new(
         model: &'a M,
         properties: &'a [DescribedProperty<M>],
+        liveness: &'a [LivenessProperty<M>],
         options: &'a CheckOptions,
         threads: usize,
     ) -> Self {
         let started = Instant::now();
+        let numbered = !liveness.is_empty();
         Search {
             model,
             properties,
+            liveness,
             options,
+            symmetry: options.symmetry,
             threads,
             started,
             watch: Watch {
+                started,
                 deadline: options.timeout.map(|timeout| started + timeout),
                 stop: options.stop.as_deref(),
+                max_memory: options.max_memory,
+                memory_read: AtomicU64::new(0),
                 hit: AtomicU8::new(0),
             },
-            visited: Visited::new(),
+            visited: Visited::new(numbered),
             found: vec![None; properties.len()],
             generated: 0,
             depth: 0,
+            graph: numbered.then(|| Graph::new(liveness.len())),
+            peak_frontier: 0,
+        }
+    }
+
+    fn class_fp(&self, state: &M::State) -> u64 {
+        class_fingerprint(self.model, self.symmetry, state)
+    }
+
+    fn publish(&self, queue: usize) {
+        if let Some(progress) = &self.options.progress {
+            progress
+                .distinct
+                .store(self.visited.len() as u64, Ordering::Relaxed);
+            progress.generated.store(self.generated, Ordering::Relaxed);
+            progress.depth.store(self.depth as u64, Ordering::Relaxed);
+            progress.queue.store(queue as u64, Ordering::Relaxed);
         }
     }
 
@@ -266,6 +438,9 @@ where
             _ => frontier.iter().map(Vec::len).sum(),
         };
         drop_in_parallel(frontier);
+        if let Some(progress) = &self.options.progress {
+            progress.stage.store(1, Ordering::Relaxed);
+        }
         self.report(completeness, left)
     }
 
@@ -273,7 +448,10 @@ where
     /// left unexplored.
     fn explore(&mut self, mut frontier: Level<M::State>) -> (Completeness, Level<M::State>) {
         let completeness = loop {
-            if frontier.iter().all(Vec::is_empty) {
+            let queue: usize = frontier.iter().map(Vec::len).sum();
+            self.peak_frontier = self.peak_frontier.max(queue);
+            self.publish(queue);
+            if queue == 0 {
                 break Completeness::Exhaustive;
             }
             if self.every_property_decided() {
@@ -284,11 +462,14 @@ where
             }
             if self.options.max_depth.is_some_and(|max| self.depth >= max) {
                 match self.peek(&frontier) {
-                    Ok(generated) => {
+                    Ok(generated) if self.graph.is_none() => {
                         self.generated += generated;
                         frontier.clear();
                         break Completeness::Exhaustive;
                     }
+                    // With liveness, the last level's edges are needed: expand it (it
+                    // finds nothing new).
+                    Ok(_) => {}
                     Err(bound) => break self.bounded(bound),
                 }
             }
@@ -305,37 +486,50 @@ where
         (completeness, frontier)
     }
 
-    /// Level 0: the initial states within the boundary, first occurrence of each.
+    /// Level 0: the initial states within the boundary, first occurrence of each class.
     fn initial_level(&mut self) -> Result<Level<M::State>, Bound> {
         let mut level = Vec::new();
+        let mut seen = HashSet::new();
         for (index, state) in self.model.init_states().into_iter().enumerate() {
             self.generated += 1;
             if !self.model.within_boundary(&state) {
                 continue;
             }
-            let fp = fingerprint(&state);
-            if let Entry::Vacant(entry) = self.visited.shards[shard_of(fp)].entry(fp) {
-                entry.insert(0);
+            let fp = self.class_fp(&state);
+            if seen.insert(fp) {
                 level.push(Node {
                     fp,
                     key: index as u64,
+                    tag: 0,
                     state,
                 });
             }
         }
-        self.visited.len = level.len();
         if self.options.max_states.is_some_and(|max| level.len() > max) {
             // Even the initial states do not fit: report nothing rather than a part.
-            self.visited = Visited::new();
             return Err(Bound::MaxStates);
         }
+        self.visited.extend(
+            level
+                .iter()
+                .enumerate()
+                .map(|(number, node)| (node.fp, 0, number as u32))
+                .collect(),
+        );
         let mut level = vec![level];
-        self.record_discoveries(&mut level);
+        if let Some(graph) = &mut self.graph {
+            graph
+                .parents
+                .extend(std::iter::repeat_n(ROOT, level[0].len()));
+        }
+        self.record_discoveries(&mut level, 0);
         Ok(level)
     }
 
     fn every_property_decided(&self) -> bool {
-        !self.properties.is_empty() && self.found.iter().all(Option::is_some)
+        !self.properties.is_empty()
+            && self.liveness.is_empty()
+            && self.found.iter().all(Option::is_some)
     }
 
     fn bounded(&self, bound: Bound) -> Completeness {
@@ -353,6 +547,10 @@ where
                 self.options.timeout.unwrap_or_default()
             ),
             Bound::Stop => "stopped on request".to_string(),
+            Bound::MaxMemory => format!(
+                "--max-memory {} MiB reached",
+                self.options.max_memory.unwrap_or_default() >> 20
+            ),
         };
         Completeness::Bounded { reason }
     }
@@ -379,49 +577,74 @@ where
     /// nothing of the level is kept).
     fn expand(&mut self, frontier: &Level<M::State>) -> Result<Level<M::State>, Bound> {
         let model = self.model;
+        let liveness = self.liveness;
+        let record_edges = self.graph.is_some();
+        let symmetry = self.symmetry;
         let watch = &self.watch;
         let visited = &self.visited;
+        let progress = self.options.progress.as_deref();
         let budget = self
             .options
             .max_states
-            .map(|max| max.saturating_sub(visited.len));
+            .map(|max| max.saturating_sub(visited.len()));
         let new_states = AtomicUsize::new(0);
-        // This level's new states: fp -> (parent fp, smallest candidate key so far).
-        let level: Vec<Mutex<FpMap<(u64, u64)>>> = (0..SHARDS).map(|_| Mutex::default()).collect();
+        // This level's new states: fp -> smallest candidate key so far.
+        let level: Vec<Mutex<FpMap<u64>>> = (0..SHARDS).map(|_| Mutex::default()).collect();
 
         // Phase A: expand, in parallel; `collect` keeps the tasks' outputs in order.
         let items = self.work_items(frontier);
-        let outputs: Vec<(Vec<Node<M::State>>, u64)> = items
+        let outputs: Vec<ChunkOutput<M::State>> = items
             .par_iter()
             .map_init(Vec::new, |actions, &(segment, start, end, base)| {
-                let mut out = Vec::new();
-                let mut generated = 0u64;
+                let mut out = ChunkOutput {
+                    nodes: Vec::new(),
+                    generated: 0,
+                    edges: ChunkEdges::default(),
+                };
                 if watch.poll() {
-                    return (out, generated);
+                    return out;
                 }
                 for (offset, node) in frontier[segment][start..end].iter().enumerate() {
                     if watch.aborted() {
                         break;
                     }
                     let index = base + offset as u64;
+                    let parent_tag = tag_of(node.fp);
                     model.actions(&node.state, actions);
+                    let mut count = 0u32;
                     for (action_index, action) in actions.drain(..).enumerate() {
-                        let Some(next) = model.next_state(&node.state, action) else {
+                        let labels_at = out.edges.labels.len();
+                        if record_edges {
+                            for property in liveness {
+                                out.edges
+                                    .labels
+                                    .push(label(model, property, &node.state, &action));
+                            }
+                        }
+                        let next = model
+                            .next_state(&node.state, action)
+                            .filter(|next| model.within_boundary(next));
+                        let Some(next) = next else {
+                            out.edges.labels.truncate(labels_at);
                             continue;
                         };
-                        generated += 1;
-                        let fp = fingerprint(&next);
-                        if visited.contains(fp) || !model.within_boundary(&next) {
+                        out.generated += 1;
+                        let fp = class_fingerprint(model, symmetry, &next);
+                        if record_edges {
+                            out.edges.targets.push(fp);
+                            count += 1;
+                        }
+                        if visited.contains(fp) {
                             continue;
                         }
                         debug_assert!(index < 1 << 32 && (action_index as u64) < 1 << 32);
                         let key = (index << 32) | action_index as u64;
-                        let mut shard = level[shard_of(fp)]
+                        let mut shard = level[level_shard(fp)]
                             .lock()
                             .unwrap_or_else(PoisonError::into_inner);
                         match shard.entry(fp) {
                             Entry::Vacant(entry) => {
-                                entry.insert((node.fp, key));
+                                entry.insert(key);
                                 drop(shard);
                                 let count = new_states.fetch_add(1, Ordering::Relaxed) + 1;
                                 if budget.is_some_and(|budget| count > budget) {
@@ -429,58 +652,104 @@ where
                                 }
                             }
                             Entry::Occupied(mut entry) => {
-                                if entry.get().1 < key {
+                                if *entry.get() < key {
                                     continue; // an earlier candidate already has it
                                 }
-                                entry.insert((node.fp, key));
+                                entry.insert(key);
                             }
                         }
-                        out.push(Node {
+                        out.nodes.push(Node {
                             fp,
                             key,
+                            tag: parent_tag,
                             state: next,
                         });
                     }
+                    if record_edges {
+                        out.edges.counts.push(count);
+                    }
                 }
-                (out, generated)
+                if let Some(progress) = progress {
+                    progress
+                        .generated
+                        .fetch_add(out.generated, Ordering::Relaxed);
+                }
+                out
             })
             .collect();
         if let Some(bound) = watch.bound() {
             return Err(bound);
         }
 
-        let level: Vec<FpMap<(u64, u64)>> = level
+        let level: Vec<FpMap<u64>> = level
             .into_iter()
             .map(|shard| shard.into_inner().unwrap_or_else(PoisonError::into_inner))
             .collect();
         let mut next: Level<M::State> = Vec::with_capacity(outputs.len());
-        for (nodes, generated) in outputs {
-            self.generated += generated;
-            if !nodes.is_empty() {
-                next.push(nodes);
+        let mut edges = Vec::with_capacity(if record_edges { outputs.len() } else { 0 });
+        for output in outputs {
+            self.generated += output.generated;
+            if !output.nodes.is_empty() {
+                next.push(output.nodes);
+            }
+            if record_edges {
+                edges.push(output.edges);
             }
         }
 
         // Phase C: keep each fingerprint's smallest candidate, in candidate order.
         next.par_iter_mut().for_each(|nodes| {
-            nodes.retain(|node| {
-                level[shard_of(node.fp)].get(&node.fp).map(|e| e.1) == Some(node.key)
-            });
+            nodes.retain(|node| level[level_shard(node.fp)].get(&node.fp) == Some(&node.key));
         });
         next.retain(|nodes| !nodes.is_empty());
-        self.record_discoveries(&mut next);
+        drop(level);
+        self.record_discoveries(&mut next, self.depth + 1);
 
-        // Phase B: commit the level to the visited set, shard by shard.
-        let added: usize = level.iter().map(HashMap::len).sum();
-        self.visited
-            .shards
-            .par_iter_mut()
-            .zip(level.into_par_iter())
-            .for_each(|(shard, new)| {
-                shard.reserve(new.len());
-                shard.extend(new.into_iter().map(|(fp, (parent, _))| (fp, parent)));
-            });
-        self.visited.len += added;
+        // Phase B: commit the level to the visited set, numbering its states in order.
+        let first_number = self.visited.len();
+        let mut entries = Vec::with_capacity(next.iter().map(Vec::len).sum());
+        for node in next.iter().flatten() {
+            entries.push((node.fp, node.tag, (first_number + entries.len()) as u32));
+        }
+        if let Some(graph) = &mut self.graph {
+            // The frontier's first number: the states before it are all older levels.
+            let frontier_len: usize = frontier.iter().map(Vec::len).sum();
+            let parent_base = (first_number - frontier_len) as u64;
+            graph.parents.extend(
+                next.iter()
+                    .flatten()
+                    .map(|node| (parent_base + (node.key >> 32)) as u32),
+            );
+        }
+        assert!(
+            self.visited.len() + entries.len() < u32::MAX as usize,
+            "more than 4 billion states"
+        );
+        self.visited.extend(entries);
+
+        // The edges of the frontier, now that every target has a number.
+        if let Some(graph) = &mut self.graph {
+            let visited = &self.visited;
+            let resolved: Vec<Vec<u32>> = edges
+                .par_iter()
+                .map(|chunk| {
+                    chunk
+                        .targets
+                        .iter()
+                        .map(|&fp| visited.number(fp).expect("every edge target is visited"))
+                        .collect()
+                })
+                .collect();
+            for (chunk, targets) in edges.into_iter().zip(resolved) {
+                let mut offset = *graph.offsets.last().expect("offsets start with 0");
+                for count in chunk.counts {
+                    offset += u64::from(count);
+                    graph.offsets.push(offset);
+                }
+                graph.targets.extend(targets);
+                graph.labels.extend(chunk.labels);
+            }
+        }
         Ok(next)
     }
 
@@ -488,6 +757,7 @@ where
     /// `Ok(generated)` if not (the search was in fact exhaustive), else the bound.
     fn peek(&self, frontier: &Level<M::State>) -> Result<u64, Bound> {
         let model = self.model;
+        let symmetry = self.symmetry;
         let watch = &self.watch;
         let visited = &self.visited;
         let open = AtomicBool::new(false);
@@ -507,7 +777,8 @@ where
                     for action in actions.drain(..) {
                         if let Some(next) = model.next_state(&node.state, action) {
                             generated += 1;
-                            if !visited.contains(fingerprint(&next)) && model.within_boundary(&next)
+                            if model.within_boundary(&next)
+                                && !visited.contains(class_fingerprint(model, symmetry, &next))
                             {
                                 open.store(true, Ordering::Relaxed);
                                 break;
@@ -528,10 +799,38 @@ where
     }
 
     /// Evaluates the undecided properties on a new level, in parallel, and records for
-    /// each the first deciding state in frontier order.
-    fn record_discoveries(&mut self, level: &mut Level<M::State>) {
+    /// each the first deciding state in frontier order; with liveness, the goal and
+    /// trigger flags of every new state too.
+    fn record_discoveries(&mut self, level: &mut Level<M::State>, depth: usize) {
         let model = self.model;
         let properties = self.properties;
+        if let Some(graph) = &mut self.graph {
+            let liveness = self.liveness;
+            let stride = graph.flag_stride;
+            let flags: Vec<Vec<u8>> = level
+                .par_iter()
+                .map(|nodes| {
+                    let mut flags = vec![0u8; nodes.len() * stride];
+                    for (at, node) in nodes.iter().enumerate() {
+                        for (k, property) in liveness.iter().enumerate() {
+                            let byte = &mut flags[at * stride + k / 4];
+                            if (property.goal)(model, &node.state) {
+                                *byte |= 1 << (2 * (k % 4));
+                            }
+                            if let Liveness::LeadsTo { trigger, .. } = &property.kind {
+                                if trigger(model, &node.state) {
+                                    *byte |= 1 << (2 * (k % 4) + 1);
+                                }
+                            }
+                        }
+                    }
+                    flags
+                })
+                .collect();
+            for chunk in flags {
+                graph.flags.extend(chunk);
+            }
+        }
         let pending: Vec<usize> = (0..properties.len())
             .filter(|&index| {
                 self.found[index].is_none()
@@ -556,67 +855,149 @@ where
             })
             .collect();
         for (slot, &index) in pending.iter().enumerate() {
-            self.found[index] = hits.iter().find_map(|segment| segment[slot]);
+            self.found[index] = hits
+                .iter()
+                .find_map(|segment| segment[slot])
+                .map(|fp| Found { fp, depth });
         }
     }
 
-    /// Rebuilds the path to `fp` from parent links, replaying the model forward.
-    fn trace(&self, fp: u64) -> Trace {
-        const REPLAY: &str = "replay failed: the model's init_states, actions or next_state \
-                              are not deterministic (or two states share a fingerprint)";
-        let model = self.model;
-        let mut path = vec![fp];
-        let mut current = fp;
-        loop {
-            match self.visited.parent(current).expect(REPLAY) {
-                0 => break,
-                parent => {
-                    path.push(parent);
-                    current = parent;
+    /// Replays the model from its initial states along a path of `steps` steps whose
+    /// `k`-th state's class fingerprint `accept(k, fp)` accepts, trying actions in order
+    /// and backtracking. Returns the initial state and each step as (action index, state).
+    #[allow(clippy::type_complexity)]
+    fn replay(
+        &self,
+        steps: usize,
+        accept: &dyn Fn(usize, u64) -> bool,
+    ) -> Option<(M::State, Vec<(usize, M::State)>)> {
+        /// Extends a path at `state` (step `step - 1`) to `steps` steps; pushes the steps
+        /// in reverse order on success.
+        fn extend<M: Presentation>(
+            model: &M,
+            symmetry: bool,
+            state: &M::State,
+            step: usize,
+            steps: usize,
+            accept: &dyn Fn(usize, u64) -> bool,
+            reversed: &mut Vec<(usize, M::State)>,
+        ) -> bool
+        where
+            M::State: Hash,
+        {
+            if step > steps {
+                return true;
+            }
+            let mut actions = Vec::new();
+            model.actions(state, &mut actions);
+            for (index, action) in actions.into_iter().enumerate() {
+                let Some(next) = model.next_state(state, action) else {
+                    continue;
+                };
+                if model.within_boundary(&next)
+                    && accept(step, class_fingerprint(model, symmetry, &next))
+                    && extend(model, symmetry, &next, step + 1, steps, accept, reversed)
+                {
+                    reversed.push((index, next));
+                    return true;
                 }
             }
+            false
         }
-        path.reverse();
+        let model = self.model;
+        for state in model.init_states() {
+            if !model.within_boundary(&state) || !accept(0, self.class_fp(&state)) {
+                continue;
+            }
+            let mut reversed = Vec::with_capacity(steps);
+            if extend(
+                model,
+                self.symmetry,
+                &state,
+                1,
+                steps,
+                accept,
+                &mut reversed,
+            ) {
+                reversed.reverse();
+                return Some((state, reversed));
+            }
+        }
+        None
+    }
 
-        let mut state = model
-            .init_states()
-            .into_iter()
-            .find(|state| model.within_boundary(state) && fingerprint(state) == path[0])
-            .expect(REPLAY);
+    /// Turns a replayed path into a trace, describing each step in the model's words.
+    fn describe(&self, first: M::State, steps: Vec<(usize, M::State)>) -> Trace {
+        let model = self.model;
         let mut states = vec![TraceState {
             action: "Initial state".to_string(),
-            variables: model.variables(&state),
+            variables: model.variables(&first),
         }];
+        let mut before = first;
         let mut actions = Vec::new();
-        for &target in &path[1..] {
-            model.actions(&state, &mut actions);
-            let (index, next) = actions
-                .drain(..)
-                .enumerate()
-                .find_map(|(index, action)| {
-                    model
-                        .next_state(&state, action)
-                        .filter(|next| fingerprint(next) == target)
-                        .map(|next| (index, next))
-                })
-                .expect(REPLAY);
-            // `next_state` consumed the action: list the actions again to describe it.
+        for (index, after) in steps {
             actions.clear();
-            model.actions(&state, &mut actions);
-            let action = model.describe_step(&state, &actions[index], &next);
-            actions.clear();
+            model.actions(&before, &mut actions);
             states.push(TraceState {
-                action,
-                variables: model.variables(&next),
+                action: model.describe_step(&before, &actions[index], &after),
+                variables: model.variables(&after),
             });
-            state = next;
+            before = after;
         }
-        Trace { states }
+        Trace {
+            states,
+            loop_start: None,
+            loop_action: None,
+        }
+    }
+
+    /// The trace to the state `found` recorded, from parent tags.
+    fn trace(&self, found: Found) -> Trace {
+        // Backwards: the candidates for each step (usually one each).
+        let mut sets: Vec<Vec<u64>> = vec![vec![found.fp]];
+        for _ in 0..found.depth {
+            let mut candidates = BTreeSet::new();
+            for &fp in sets.last().expect("at least the target") {
+                match self.visited.parent_tag(fp) {
+                    Some(0) | None => {}
+                    Some(tag) => candidates.extend(self.visited.with_tag(tag)),
+                }
+            }
+            sets.push(candidates.into_iter().collect());
+        }
+        sets.reverse();
+        let accept = |step: usize, fp: u64| sets[step].binary_search(&fp).is_ok();
+        let (first, steps) = self.replay(found.depth, &accept).expect(REPLAY);
+        self.describe(first, steps)
+    }
+
+    /// The trace along `path` (state numbers, liveness only); with `loop_start`, the
+    /// last state steps back to `path[loop_start]`.
+    fn numbered_trace(&self, path: &[u32], loop_start: Option<usize>) -> Trace {
+        let mut full: Vec<u32> = path.to_vec();
+        if let Some(start) = loop_start {
+            full.push(path[start]);
+        }
+        let accept = |step: usize, fp: u64| self.visited.number(fp) == Some(full[step]);
+        let (first, mut steps) = self.replay(full.len() - 1, &accept).expect(REPLAY);
+        let loop_action = if loop_start.is_some() {
+            let (index, after) = steps.pop().expect("a loop has a closing step");
+            let before = steps.last().map_or(&first, |(_, state)| state);
+            let mut actions = Vec::new();
+            self.model.actions(before, &mut actions);
+            Some(self.model.describe_step(before, &actions[index], &after))
+        } else {
+            None
+        };
+        let mut trace = self.describe(first, steps);
+        trace.loop_start = loop_start;
+        trace.loop_action = loop_action;
+        trace
     }
 
     fn report(self, completeness: Completeness, left: usize) -> Report {
         let exhaustive = completeness == Completeness::Exhaustive;
-        let properties = self
+        let mut results: Vec<PropertyResult> = self
             .properties
             .iter()
             .zip(&self.found)
@@ -643,6 +1024,8 @@ where
                     Expectation::Eventually => (
                         PropertyKind::Eventually,
                         Verdict::Inconclusive,
+                        // stateright's `eventually` is unsound on cyclic graphs: models
+                        // declare a `LivenessProperty` instead, decided on the graph.
                         Some("liveness (eventually) is not checked by this engine yet".to_string()),
                     ),
                 };
@@ -651,15 +1034,18 @@ where
                     description: property.description.to_string(),
                     expectation,
                     verdict,
-                    trace: found.map(|fp| self.trace(fp)),
+                    trace: found.map(|found| self.trace(found)),
                     note,
                 }
             })
             .collect();
+        for (k, property) in self.liveness.iter().enumerate() {
+            results.push(self.liveness_result(k, property, exhaustive));
+        }
         let elapsed = self.started.elapsed();
-        let distinct = self.visited.len as u64;
+        let distinct = self.visited.len() as u64;
         Report {
-            properties,
+            properties: results,
             statistics: Statistics {
                 states_generated: self.generated,
                 distinct_states: distinct,
@@ -672,8 +1058,305 @@ where
                     distinct as f64 / elapsed.as_secs_f64()
                 },
                 threads: self.threads,
+                symmetry: self.symmetry,
+                visited_bytes: self.visited.bytes() as u64,
+                graph_bytes: self.graph.as_ref().map_or(0, |g| g.bytes() as u64),
+                peak_frontier: self.peak_frontier as u64,
             },
             completeness,
         }
     }
+
+    fn liveness_result(
+        &self,
+        k: usize,
+        property: &LivenessProperty<M>,
+        exhaustive: bool,
+    ) -> PropertyResult {
+        let expectation = match property.kind {
+            Liveness::AlwaysRecoverable { .. } => PropertyKind::Recoverable,
+            Liveness::LeadsTo { .. } => PropertyKind::LeadsTo,
+        };
+        let mut result = PropertyResult {
+            name: property.name.to_string(),
+            description: property.description.to_string(),
+            expectation,
+            verdict: Verdict::Inconclusive,
+            trace: None,
+            note: None,
+        };
+        let Some(graph) = self.graph.as_ref().filter(|_| exhaustive) else {
+            result.note = Some(
+                "liveness needs the whole state graph, and the search did not finish".to_string(),
+            );
+            return result;
+        };
+        let outcome = match property.kind {
+            Liveness::AlwaysRecoverable { .. } => liveness::always_recoverable(graph, k),
+            Liveness::LeadsTo { .. } if self.symmetry => {
+                return self.symmetric_leads_to(graph, k, property, result);
+            }
+            Liveness::LeadsTo { .. } => liveness::leads_to(graph, k),
+        };
+        match outcome {
+            Outcome::Holds => result.verdict = Verdict::Holds,
+            Outcome::Stuck {
+                path,
+                reachable,
+                recoverable_with_every_step,
+            } => {
+                let trace = self.numbered_trace(&path, None);
+                let mut note = format!(
+                    "from state {} no sequence of allowed steps reaches the goal ({} state{} \
+                     reachable that way, none a goal state)",
+                    trace.len(),
+                    reachable,
+                    if reachable == 1 { "" } else { "s" }
+                );
+                note.push_str(if recoverable_with_every_step {
+                    "; steps this property does not count (such as an operator's) could"
+                } else {
+                    "; no step of any kind can"
+                });
+                if let Some(why) = self.explain(property, &path) {
+                    note.push_str(&format!(". {why}"));
+                }
+                result.verdict = Verdict::Violated;
+                result.trace = Some(trace);
+                result.note = Some(note);
+            }
+            Outcome::Lasso {
+                path,
+                loop_start,
+                processes,
+            } => {
+                let trace = self.numbered_trace(&path, Some(loop_start));
+                let why = self.explain(property, &path[..=loop_start]);
+                let note = lasso_note(&trace, &processes, why);
+                result.verdict = Verdict::Violated;
+                result.trace = Some(trace);
+                result.note = Some(note);
+            }
+        }
+        result
+    }
+
+    /// The real state at the end of the breadth-first path to state `number`.
+    fn real_state(&self, path: &[u32]) -> M::State {
+        let accept = |step: usize, fp: u64| self.visited.number(fp) == Some(path[step]);
+        let (first, mut steps) = self.replay(path.len() - 1, &accept).expect(REPLAY);
+        steps.pop().map_or(first, |(_, state)| state)
+    }
+
+    /// The real states of component `id` reachable from `start` inside it, with their
+    /// edges `(node, label, action index)`; the last node stands for every state outside.
+    #[allow(clippy::type_complexity)]
+    fn expand_component(
+        &self,
+        graph: &Graph,
+        components: &Components,
+        id: usize,
+        start: M::State,
+        k: usize,
+        property: &LivenessProperty<M>,
+    ) -> (Expansion, Vec<M::State>, Vec<Vec<(u32, usize)>>) {
+        const OUTSIDE: u32 = u32::MAX;
+        let model = self.model;
+        let mut nodes: HashMap<u64, u32> = HashMap::from([(fingerprint(&start), 0)]);
+        let mut states = vec![start];
+        let mut edges: Vec<Vec<(u32, u8)>> = Vec::new();
+        let mut actions_of: Vec<Vec<(u32, usize)>> = Vec::new();
+        let mut at = 0;
+        let mut actions = Vec::new();
+        while at < states.len() {
+            let mut list = Vec::new();
+            let mut with_actions = Vec::new();
+            model.actions(&states[at], &mut actions);
+            for (index, action) in actions.drain(..).enumerate() {
+                let step = label(model, property, &states[at], &action);
+                let Some(next) = model
+                    .next_state(&states[at], action)
+                    .filter(|next| model.within_boundary(next))
+                else {
+                    continue;
+                };
+                let number = self
+                    .visited
+                    .number(self.class_fp(&next))
+                    .expect("every successor is visited");
+                let node = if components.of_state(number) == Some(id) {
+                    let fresh = states.len() as u32;
+                    let node = *nodes.entry(fingerprint(&next)).or_insert(fresh);
+                    if node == fresh {
+                        states.push(next);
+                    }
+                    node
+                } else {
+                    OUTSIDE
+                };
+                list.push((node, step));
+                with_actions.push((node, index));
+            }
+            edges.push(list);
+            actions_of.push(with_actions);
+            at += 1;
+        }
+        let _ = (graph, k);
+        let sink = states.len() as u32;
+        for list in &mut edges {
+            for edge in list.iter_mut() {
+                if edge.0 == OUTSIDE {
+                    edge.0 = sink;
+                }
+            }
+        }
+        edges.push(Vec::new());
+        (Expansion::new(&edges, sink), states, actions_of)
+    }
+
+    /// `trigger ~> goal` on a graph reduced by symmetry: region and components on the
+    /// reduced graph (sound: goal and trigger are symmetric), but fairness decided on
+    /// each component's real states, since fairness names individual processes.
+    fn symmetric_leads_to(
+        &self,
+        graph: &Graph,
+        k: usize,
+        property: &LivenessProperty<M>,
+        mut result: PropertyResult,
+    ) -> PropertyResult {
+        let components = Components::of_region(graph, k);
+        let count = components.members.len();
+        // What the reduced graph alone says (both facts survive renaming), then the
+        // expansion into real states for the rest.
+        let mut fair: Vec<Option<bool>> = (0..count)
+            .map(|id| components.quick_fairness(graph, k, id))
+            .collect();
+        let decide = |id: usize| {
+            let start = self.real_state(&graph.path_to(components.members[id][0]));
+            let (expansion, _, _) =
+                self.expand_component(graph, &components, id, start, k, property);
+            expansion.fair_component().is_some()
+        };
+        // The nearest candidate first: a violation is usually found in a few tries.
+        let mut tries = 0;
+        let stem = loop {
+            let Some(stem) = liveness::stem(graph, k, &components, &|id| fair[id] != Some(false))
+            else {
+                break None;
+            };
+            let end = *stem.last().expect("a stem has a state");
+            let id = components
+                .of_state(end)
+                .expect("the stem ends in a component");
+            if *fair[id].get_or_insert_with(|| decide(id)) {
+                break Some(stem);
+            }
+            tries += 1;
+            if tries == 16 {
+                // Many unfair components: decide all the others at once.
+                fair.par_iter_mut().enumerate().for_each(|(id, fair)| {
+                    if fair.is_none() {
+                        *fair = Some(decide(id));
+                    }
+                });
+                break liveness::stem(graph, k, &components, &|id| fair[id] == Some(true));
+            }
+        };
+        let Some(stem) = stem else {
+            result.verdict = Verdict::Holds;
+            return result;
+        };
+        let end = *stem.last().expect("a stem has a state");
+        let id = components
+            .of_state(end)
+            .expect("the stem ends in a component");
+        let accept = |step: usize, fp: u64| self.visited.number(fp) == Some(stem[step]);
+        let (first, mut steps) = self.replay(stem.len() - 1, &accept).expect(REPLAY);
+        let start = self.real_state(&stem);
+        let (expansion, _, actions_of) =
+            self.expand_component(graph, &components, id, start, k, property);
+        let fair_id = expansion
+            .fair_component()
+            .expect("the component was found fair from another of its states");
+        let to_cycle = expansion.path_to(fair_id);
+        let cycle_start = to_cycle.last().copied().unwrap_or(0);
+        let (cycle, processes) = expansion.cycle(fair_id, cycle_start);
+        // The real steps after the stem: to the cycle, around it, and back.
+        let mut nodes = vec![0u32];
+        nodes.extend(&to_cycle);
+        nodes.extend(&cycle);
+        nodes.push(cycle_start);
+        for pair in nodes.windows(2) {
+            let (from, to) = (pair[0] as usize, pair[1]);
+            let index = actions_of[from]
+                .iter()
+                .find(|(node, _)| *node == to)
+                .map(|(_, index)| *index)
+                .expect("consecutive nodes are joined by an edge");
+            // Take the step again: the state it leads to is `states[to]`.
+            let before = steps.last().map_or(&first, |(_, state)| state);
+            let mut actions = Vec::new();
+            self.model.actions(before, &mut actions);
+            let action = actions.swap_remove(index);
+            let after = self
+                .model
+                .next_state(before, action)
+                .expect("the expansion took this step");
+            steps.push((index, after));
+        }
+        let loop_start = stem.len() - 1 + to_cycle.len();
+        let (index, after) = steps.pop().expect("a loop has a closing step");
+        let before = steps.last().map_or(&first, |(_, state)| state);
+        let mut actions = Vec::new();
+        self.model.actions(before, &mut actions);
+        let loop_action = self.model.describe_step(before, &actions[index], &after);
+        let at_loop = match loop_start {
+            0 => &first,
+            start => &steps[start - 1].1,
+        };
+        let explanation = property
+            .explain
+            .and_then(|explain| explain(self.model, at_loop));
+        let mut trace = self.describe(first, steps);
+        trace.loop_start = Some(loop_start);
+        trace.loop_action = Some(loop_action);
+        result.note = Some(lasso_note(&trace, &processes, explanation));
+        result.verdict = Verdict::Violated;
+        result.trace = Some(trace);
+        result
+    }
+
+    /// The model's explanation of the last state of `path`.
+    fn explain(&self, property: &LivenessProperty<M>, path: &[u32]) -> Option<String> {
+        let explain = property.explain?;
+        let accept = |step: usize, fp: u64| self.visited.number(fp) == Some(path[step]);
+        let (first, steps) = self.replay(path.len() - 1, &accept).expect(REPLAY);
+        let state = steps.last().map_or(&first, |(_, state)| state);
+        explain(self.model, state)
+    }
+}
+
+const REPLAY: &str = "replay failed: the model's init_states, actions or next_state are not \
+                      deterministic (or two states share a fingerprint)";
+
+/// The note of a violated leads-to property.
+fn lasso_note(trace: &Trace, processes: &[usize], why: Option<String>) -> String {
+    let start = trace.loop_start.unwrap_or_default();
+    let mut note = format!(
+        "after state {}, the behaviour repeats states {}-{} forever without reaching the \
+         goal, and treats every process fairly (the cycle takes steps of process{} {})",
+        start + 1,
+        start + 1,
+        trace.len(),
+        if processes.len() == 1 { "" } else { "es" },
+        processes
+            .iter()
+            .map(usize::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    if let Some(why) = why {
+        note.push_str(&format!(". {why}"));
+    }
+    note
 }

@@ -4,7 +4,9 @@
 //! [`check`] returns a model-independent [`Report`] (verdicts, counterexample traces as
 //! named [`Value`](dnsrace_core::Value)s, statistics, and whether the search was
 //! complete); [`render_text`] prints it the way TLC does and [`Report::to_json`] gives it
-//! to machines.
+//! to machines. [`export`] writes one trace as text, JSON, ITF or a Mermaid sequence
+//! diagram, and [`replay`](mod@replay) finds a trace's states and action indices in the model again
+//! (for stateright's Explorer and for diagrams).
 //!
 //! # Algorithm
 //!
@@ -34,16 +36,42 @@
 //! * **B, commit.** The level map is merged into the visited set, shard by shard in
 //!   parallel.
 //!
-//! The **visited set holds only fingerprints and parent links** (`fp -> parent fp`, `0`
-//! for an initial state): 16 bytes a state instead of the state itself. Only the current
-//! frontier and the level being built hold whole states. A counterexample is rebuilt at
-//! the end by following parent links back to an initial state and **replaying** forward:
-//! at each step, the first action (in `actions` order) whose successor has the next
-//! fingerprint. During phase A the visited set is only read, so lookups take no lock.
+//! The **visited set holds only fingerprints and parent links**: a custom table of 64-bit
+//! fingerprints with, for each, the top half of its parent's fingerprint (a 32-bit tag),
+//! in 12-byte slots kept 76-90 % full, so at most 16 bytes a state (see `visited.rs`).
+//! Only the current frontier and the level being built hold whole states. A
+//! counterexample is rebuilt at the end by following parent tags back to an initial
+//! state (a tag may name a few candidates; the replay keeps the one the model's steps lead
+//! through, so the trace is exact) and **replaying** forward: at each step, the first
+//! action (in `actions` order) whose successor is the next state of the path. During
+//! phase A the visited set is only read, so lookups take no lock.
+//!
+//! # Symmetry reduction
+//!
+//! With [`CheckOptions::symmetry`], states are identified by the fingerprint of their
+//! class representative ([`Presentation::representative`](dnsrace_core::Presentation)),
+//! but the frontier keeps, for each class, the **real state** its smallest candidate
+//! reached, not the renamed representative. Since renaming maps paths to paths, the
+//! first real member of a class in breadth-first order is always the one kept, so the
+//! reduced search visits classes in exactly the order the full search visits their first
+//! members: **every verdict and every safety trace is the same as without symmetry**
+//! (a test checks this on every scenario); only the state counts shrink.
+//!
+//! # Liveness
+//!
+//! [`check_with_liveness`] also numbers the states in breadth-first order and records
+//! every edge (target number, one label byte per liveness property) and goal/trigger
+//! flags; after an exhaustive search, `liveness.rs` decides each property on that graph:
+//! backward reachability for "always recoverable" (`AG EF goal`), strongly connected
+//! components and weak fairness per process for `trigger ~> goal`. With symmetry, the
+//! components are found on the reduced graph, then each is expanded back into real
+//! states to decide fairness, which names individual processes: the verdicts are exact.
+//! A bounded search leaves every liveness property inconclusive. A safety-only check
+//! records no edges and pays nothing for this.
 //!
 //! The search stops when the frontier is empty (**exhaustive**), when every property has
 //! a verdict (after finishing the level, so the reported traces do not depend on timing),
-//! or when a bound hits (`max_depth`, `max_states`, `timeout`, the `stop` flag). Time,
+//! or when a bound hits (`max_depth`, `max_states`, `timeout`, `max_memory`, the `stop` flag). Time,
 //! the stop flag and `max_states` are also watched inside a level, chunk by chunk; a
 //! level abandoned part-way is discarded whole, so a bounded report only describes
 //! completed levels. A bounded run never claims that a property holds or is never
@@ -57,16 +85,25 @@
 //!   `n² / 2⁶⁵` (around 10⁻⁷ for two million states). The fingerprints are the same on
 //!   every run of one build, but aHash does not promise them across versions or
 //!   platforms: never persist them. Verdicts and traces do not depend on their values.
-//! * **Liveness (`eventually`) is not checked** by this engine yet: such properties are
-//!   reported as inconclusive with a note.
+//! * stateright's **`eventually` is not checked** (it is unsound on cyclic graphs):
+//!   such properties are reported as inconclusive with a note; declare a
+//!   [`LivenessProperty`](dnsrace_core::LivenessProperty) instead.
 //! * The model's `init_states` and `actions` must be deterministic (same order for the
 //!   same state); traces are rebuilt by replaying them.
 
 mod engine;
+pub mod export;
+mod liveness;
+pub mod replay;
 mod report;
 mod text;
+mod visited;
 
-pub use engine::{check, CheckOptions};
+pub use engine::{
+    check, check_with_liveness, resident_memory, CheckOptions, Progress, ProgressSnapshot,
+};
+pub use export::{export_model_trace, export_trace, headline_trace, ExportContext, TraceFormat};
+pub use replay::{replay, Replay};
 pub use report::{
     value_to_json, Completeness, PropertyKind, PropertyResult, Report, Statistics, Trace,
     TraceState, Verdict,

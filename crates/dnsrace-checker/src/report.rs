@@ -47,8 +47,22 @@ pub enum PropertyKind {
     Always,
     /// True in at least one reachable state.
     Sometimes,
-    /// True at some point of every behaviour (liveness).
+    /// stateright's `eventually` (not checked: see [`Recoverable`](Self::Recoverable) and
+    /// [`LeadsTo`](Self::LeadsTo)).
     Eventually,
+    /// Liveness `AG EF goal`: from every reachable state the goal can still be reached.
+    #[serde(rename = "recoverable")]
+    Recoverable,
+    /// Liveness `trigger ~> goal` under weak fairness.
+    #[serde(rename = "leads-to")]
+    LeadsTo,
+}
+
+impl PropertyKind {
+    /// Whether the property is a liveness property decided on the state graph.
+    pub fn is_liveness(self) -> bool {
+        matches!(self, PropertyKind::Recoverable | PropertyKind::LeadsTo)
+    }
 }
 
 impl Display for PropertyKind {
@@ -57,6 +71,8 @@ impl Display for PropertyKind {
             PropertyKind::Always => "always",
             PropertyKind::Sometimes => "sometimes",
             PropertyKind::Eventually => "eventually",
+            PropertyKind::Recoverable => "recoverable",
+            PropertyKind::LeadsTo => "leads-to",
         })
     }
 }
@@ -99,6 +115,14 @@ impl Display for Verdict {
 pub struct Trace {
     /// The states, the initial state first.
     pub states: Vec<TraceState>,
+    /// For a lasso (a violated leads-to property): the index in `states` of the state the
+    /// behaviour goes back to after the last state, forever. In JSON, `loop`, as in
+    /// Apalache's ITF.
+    #[serde(rename = "loop", skip_serializing_if = "Option::is_none")]
+    pub loop_start: Option<usize>,
+    /// For a lasso: the step from the last state back to `states[loop_start]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub loop_action: Option<String>,
 }
 
 impl Trace {
@@ -144,6 +168,15 @@ pub struct Statistics {
     pub distinct_states_per_second: f64,
     /// Worker threads used.
     pub threads: usize,
+    /// Whether symmetry reduction was on (then `distinct_states` counts classes).
+    pub symmetry: bool,
+    /// Bytes of the visited set (fingerprints, parent links, and with liveness the state
+    /// numbers), as allocated.
+    pub visited_bytes: u64,
+    /// Bytes of the recorded state graph (liveness only; 0 otherwise).
+    pub graph_bytes: u64,
+    /// The largest frontier, in states (each held whole in memory).
+    pub peak_frontier: u64,
 }
 
 /// How much of the state space the search covered.
@@ -163,12 +196,20 @@ pub enum Completeness {
 }
 
 impl Report {
-    /// Whether some property failed: an `always` is violated or a `sometimes` is never
-    /// reached.
+    /// Whether some safety or reachability property failed: an `always` is violated or a
+    /// `sometimes` is never reached.
     pub fn has_violation(&self) -> bool {
+        self.properties.iter().any(|p| {
+            !p.expectation.is_liveness()
+                && matches!(p.verdict, Verdict::Violated | Verdict::NotReached)
+        })
+    }
+
+    /// Whether some liveness property is violated.
+    pub fn has_liveness_violation(&self) -> bool {
         self.properties
             .iter()
-            .any(|p| matches!(p.verdict, Verdict::Violated | Verdict::NotReached))
+            .any(|p| p.expectation.is_liveness() && p.verdict == Verdict::Violated)
     }
 
     /// Whether some property has no verdict (bounded search, or liveness).
@@ -178,12 +219,16 @@ impl Report {
             .any(|p| p.verdict == Verdict::Inconclusive)
     }
 
-    /// The process exit code, following TLC where they overlap: 12 if a property failed
-    /// (see [`has_violation`](Self::has_violation)), else 3 if some property is
-    /// inconclusive, else 0.
+    /// The process exit code, following TLC where they overlap: 12 if a safety or
+    /// reachability property failed (see [`has_violation`](Self::has_violation)), else 13
+    /// if a liveness property is violated, else 3 if some property is inconclusive, else
+    /// 0. A safety violation takes precedence: it is found on single states and its trace
+    /// is shortest, so it is the first thing to look at (TLC too reports it first).
     pub fn exit_code(&self) -> i32 {
         if self.has_violation() {
             12
+        } else if self.has_liveness_violation() {
+            13
         } else if self.is_inconclusive() {
             3
         } else {

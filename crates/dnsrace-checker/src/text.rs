@@ -27,6 +27,26 @@ fn render(report: &Report, timing: bool) -> String {
                 out.push_str("The behavior up to this point is:\n");
                 render_trace(&mut out, trace);
             }
+            (kind, Verdict::Violated, Some(trace)) if kind.is_liveness() => {
+                let _ = writeln!(
+                    out,
+                    "Error: Temporal property \"{}\" is violated.",
+                    property.name
+                );
+                out.push_str("The behavior up to this point is:\n");
+                render_trace(&mut out, trace);
+                if let (Some(start), Some(action)) = (trace.loop_start, &trace.loop_action) {
+                    let _ = writeln!(
+                        out,
+                        "State {}: Back to state {}: <{action}>\n",
+                        trace.len() + 1,
+                        start + 1
+                    );
+                }
+                if let Some(note) = &property.note {
+                    let _ = writeln!(out, "Why: {note}.\n");
+                }
+            }
             (PropertyKind::Sometimes, Verdict::NotReached, _) => {
                 let _ = writeln!(
                     out,
@@ -44,10 +64,15 @@ fn render(report: &Report, timing: bool) -> String {
 
 /// Every state of `trace`: the first in full, each later one as a diff with the one
 /// before, each followed by a blank line.
-fn render_trace(out: &mut String, trace: &Trace) {
+pub(crate) fn render_trace(out: &mut String, trace: &Trace) {
     let mut previous: Option<&[Variable]> = None;
     for (index, state) in trace.states.iter().enumerate() {
-        let _ = writeln!(out, "State {}: <{}>", index + 1, state.action);
+        let marker = if trace.loop_start == Some(index) {
+            "  (the cycle starts here)"
+        } else {
+            ""
+        };
+        let _ = writeln!(out, "State {}: <{}>{marker}", index + 1, state.action);
         match previous {
             None => {
                 for (name, value) in &state.variables {
@@ -164,7 +189,13 @@ fn render_table(out: &mut String, report: &Report) {
             let steps = property.trace.as_ref().map_or(0, Trace::len);
             let verdict = match property.verdict {
                 Verdict::Holds => "holds".to_string(),
-                Verdict::Violated => format!("VIOLATED (trace of {steps} states)"),
+                Verdict::Violated => match property.trace.as_ref().and_then(|t| t.loop_start) {
+                    Some(start) => format!(
+                        "VIOLATED (lasso of {steps} states, cycle from state {})",
+                        start + 1
+                    ),
+                    None => format!("VIOLATED (trace of {steps} states)"),
+                },
                 Verdict::Reached => format!("reached (in {steps} states)"),
                 Verdict::NotReached => "NOT REACHED".to_string(),
                 Verdict::Inconclusive => "inconclusive".to_string(),
@@ -200,7 +231,11 @@ fn render_table(out: &mut String, report: &Report) {
         );
     }
     for property in &report.properties {
-        if let Some(note) = &property.note {
+        if let Some(note) = property
+            .note
+            .as_ref()
+            .filter(|_| property.verdict != Verdict::Violated)
+        {
             let _ = writeln!(out, "Note: \"{}\": {note}.", property.name);
         }
     }

@@ -6,9 +6,15 @@
 //! [`DescribedProperty`]s (a stateright property plus a one-line description).
 //!
 //! Everything a person reads (text traces, JSON, diffs between states) is built from
-//! these three pieces, so a new model needs no printing code of its own.
+//! these three pieces, so a new model needs no printing code of its own. A model whose
+//! steps are messages between parties can also name them ([`Presentation::participants`],
+//! [`Presentation::message`]) to get sequence diagrams.
 
 use std::fmt::{self, Display, Formatter};
+
+mod liveness;
+
+pub use liveness::{Explain, Liveness, LivenessProperty};
 
 pub use stateright::{Expectation, Model, Property};
 
@@ -217,4 +223,55 @@ pub trait Presentation: Model {
     /// Every property of the model, with its description. The checker checks these unless
     /// told to check a selection.
     fn described_properties(&self) -> Vec<DescribedProperty<Self>>;
+
+    /// The liveness properties of the model (see [`LivenessProperty`]). The checker
+    /// decides them on the explored state graph. The default declares none.
+    fn liveness_properties(&self) -> Vec<LivenessProperty<Self>> {
+        Vec::new()
+    }
+
+    /// Symmetry reduction: the canonical member of `state`'s symmetry class, or `None`
+    /// if `state` is already canonical (or the model declares no symmetry, the default).
+    ///
+    /// Two states in one class must differ only by a renaming of interchangeable
+    /// processes (for example the Enactors), and every property must give them the same
+    /// verdict: the checker then explores one state per class. The function must be
+    /// idempotent and give every member of a class the same canonical state.
+    fn representative(&self, _state: &Self::State) -> Option<Self::State> {
+        None
+    }
+
+    /// The parties that exchange messages, in the order a sequence diagram draws their
+    /// lifelines (for example Planner, plan store, the Enactors, Route 53). The default
+    /// declares none: a diagram then draws them in the order they first appear.
+    fn participants(&self) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// The message a step delivers, for sequence diagrams: who sent it, who receives it,
+    /// and what it says (the label may also say what the delivery did, for example
+    /// "deletes generation 1"). A step that is not a message delivery (a timer, an
+    /// operator) may be a [`Message`] from a party to itself. The default is `None`: the
+    /// diagram then shows the step as a note with its [`describe_step`] text.
+    ///
+    /// [`describe_step`]: Presentation::describe_step
+    fn message(
+        &self,
+        _before: &Self::State,
+        _action: &Self::Action,
+        _after: &Self::State,
+    ) -> Option<Message> {
+        None
+    }
+}
+
+/// One arrow of a sequence diagram: a message from one party to another (or to itself).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Message {
+    /// The sender, as named in [`Presentation::participants`].
+    pub from: String,
+    /// The receiver, as named in [`Presentation::participants`].
+    pub to: String,
+    /// What the message says, in the model's vocabulary.
+    pub label: String,
 }

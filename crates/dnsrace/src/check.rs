@@ -1,6 +1,6 @@
 //! `dnsrace check`: one scenario, every property, TLC-shaped output or JSON.
 
-use dnsrace_checker::{check, render_text, Report, Verdict};
+use dnsrace_checker::{render_text, Report, Verdict};
 use dnsrace_core::{DescribedProperty, Presentation};
 use dynamodb_dns::{DnsConfig, DnsModel, ExpectedVerdict, Scenario};
 
@@ -8,6 +8,7 @@ use clap::Args;
 
 use crate::model_args::ModelArgs;
 use crate::search_args::SearchArgs;
+use crate::trace_out::TraceArgs;
 use crate::{emit, UsageError};
 
 /// The flags of `dnsrace check`.
@@ -26,6 +27,9 @@ pub struct CheckArgs {
     /// Print one JSON document (verdicts, statistics, traces) on stdout and nothing else.
     #[arg(long)]
     pub json: bool,
+
+    #[command(flatten)]
+    pub trace: TraceArgs,
 }
 
 /// The properties named by `--property`, or all of them; an unknown name is an error
@@ -40,10 +44,18 @@ pub fn select_properties(
     }
     let mut chosen: Vec<DescribedProperty<DnsModel>> = Vec::new();
     for name in names {
+        if dynamodb_dns::liveness_spec(name).is_some() {
+            continue; // checked by `long_run::select_liveness`
+        }
         let property = all.iter().find(|p| p.name() == name).ok_or_else(|| {
             UsageError::new(format!(
-                "--property \"{name}\" is not a property of this model; the properties are: {}",
-                dynamodb_dns::property_names()
+                "--property \"{name}\" is not a property of this model; the properties are: {}, {}",
+                dynamodb_dns::property_names(),
+                dynamodb_dns::LIVENESS_PROPERTIES
+                    .iter()
+                    .map(|spec| format!("\"{}\"", spec.name))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ))
         })?;
         if !chosen.iter().any(|p| p.name() == property.name()) {
@@ -58,14 +70,25 @@ pub fn run(args: CheckArgs) -> Result<u8, UsageError> {
     let chosen = args.model.choose()?;
     let model = chosen.config.into_model();
     let properties = select_properties(&model, &args.properties)?;
-    if !args.json {
+    args.trace.validate(args.json)?;
+    if !args.json && !args.trace.replaces_report() {
         // Printed before the search starts, so it shows while a long check runs.
         emit(&format!(
             "Checking scenario \"{}\": {}.\n",
             chosen.scenario.name, chosen.config
         ))?;
     }
-    let report = check(&model, &properties, &args.search.options());
+    let liveness = crate::long_run::select_liveness(&args.properties, args.search.liveness);
+    let report =
+        crate::long_run::run_check(&model, &properties, &liveness, &args.search, args.json);
+    let source = format!(
+        "dnsrace check: model dynamodb-dns, scenario \"{}\" ({})",
+        chosen.scenario.name, chosen.config
+    );
+    if args.trace.replaces_report() {
+        args.trace.export(&model, &report, &source)?;
+        return Ok(report.exit_code() as u8);
+    }
     let expectations =
         (!chosen.overridden()).then(|| compare_with_expectations(&chosen.scenario, &report));
     if args.json {
@@ -110,6 +133,7 @@ pub fn run(args: CheckArgs) -> Result<u8, UsageError> {
         }
         emit(&text)?;
     }
+    args.trace.export(&model, &report, &source)?;
     Ok(report.exit_code() as u8)
 }
 

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use dynamodb_dns::{PropertyKind, Scenario, Variant, PROPERTIES, SCENARIOS};
+use dynamodb_dns::{PropertyKind, Scenario, Variant, LIVENESS_PROPERTIES, PROPERTIES, SCENARIOS};
 
 /// The listing of models, scenarios, properties and variants.
 pub fn render() -> String {
@@ -28,7 +28,12 @@ pub fn render() -> String {
     }
 
     let _ = writeln!(out, "\nProperties (dnsrace check --property NAME):");
-    let width = PROPERTIES.iter().map(|p| p.name.len()).max().unwrap_or(0);
+    let width = PROPERTIES
+        .iter()
+        .map(|p| p.name.len())
+        .chain(LIVENESS_PROPERTIES.iter().map(|p| p.name.len()))
+        .max()
+        .unwrap_or(0);
     for property in PROPERTIES {
         let kind = match property.kind {
             PropertyKind::Always => "always",
@@ -38,6 +43,18 @@ pub fn render() -> String {
             out,
             "  {:width$}  {kind:9}  {}",
             property.name, property.description
+        );
+    }
+
+    let _ = writeln!(
+        out,
+        "\nLiveness properties (dnsrace check --liveness, or --property NAME):"
+    );
+    for property in LIVENESS_PROPERTIES {
+        let _ = writeln!(
+            out,
+            "  {:width$}  {:11}  {}",
+            property.name, property.kind, property.description
         );
     }
 

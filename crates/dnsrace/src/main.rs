@@ -1,10 +1,14 @@
 //! `dnsrace`: model-check the DynamoDB DNS race of October 2025.
 //!
 //! `dnsrace check` runs the outage scenario and prints, like TLC, a shortest
-//! counterexample for every violated property; `dnsrace list` shows the models, scenarios
-//! and properties. Exit codes follow TLC where they overlap: 0 every property holds
+//! counterexample for every violated property (and with `--trace-out` writes one as
+//! text, JSON, ITF or a Mermaid diagram); `dnsrace explore` serves stateright's Explorer
+//! opened on those counterexamples; `dnsrace list` shows the models, scenarios and
+//! properties. Exit codes follow TLC where they overlap: 0 every property holds
 //! (exhaustive run), 12 a safety property violated or a reachability property never
-//! reached, 3 inconclusive (a bound stopped the run), 2 bad usage or scenario, 1 internal
+//! reached, 13 a liveness property violated (and no safety one: 12 takes precedence), 3
+//! inconclusive (a bound, `--max-memory` or Ctrl-C stopped the run before a verdict), 2 bad
+//! usage or scenario, 1 internal
 //! error.
 
 use std::io::Write;
@@ -13,14 +17,24 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod bench;
 mod check;
 mod cli_error;
+mod explore;
 mod list;
+mod long_run;
+mod matrix;
 mod model_args;
 mod scenario;
 mod search_args;
+mod sweep;
+mod trace_out;
 
 use cli_error::UsageError;
+
+/// mimalloc instead of the system allocator: see docs/performance.md.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Exit code when a bad flag, scenario or property is given (as clap does).
 const EXIT_USAGE: u8 = 2;
@@ -44,8 +58,20 @@ enum Command {
     /// Check a scenario exhaustively and print a shortest counterexample for every
     /// violated property.
     Check(Box<check::CheckArgs>),
+    /// Check a scenario, print a link to each counterexample in stateright's Explorer,
+    /// and serve the Explorer (on 127.0.0.1:3000 unless told otherwise) until Ctrl-C.
+    Explore(Box<explore::ExploreArgs>),
     /// List the models, the scenarios and the properties.
     List,
+    /// Measure the engine (states/s, memory) against stateright's DFS on fixed
+    /// configurations, with 1 and 2 threads.
+    Bench(bench::BenchArgs),
+    /// Check every variant on one scenario and compare each verdict with the ones
+    /// `variants.toml` declares (exit 0 when all match, 1 otherwise).
+    Matrix(Box<matrix::MatrixArgs>),
+    /// For each property each variant violates, find the smallest configuration that
+    /// still shows the violation.
+    Sweep(Box<sweep::SweepArgs>),
 }
 
 fn main() -> ExitCode {
@@ -72,6 +98,10 @@ fn run(cli: Cli) -> Result<u8, UsageError> {
             Ok(0)
         }
         Command::Check(args) => check::run(*args),
+        Command::Bench(args) => bench::run(args),
+        Command::Explore(args) => explore::run(*args),
+        Command::Matrix(args) => matrix::run(*args),
+        Command::Sweep(args) => sweep::run(*args),
     }
 }
 

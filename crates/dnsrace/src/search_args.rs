@@ -1,4 +1,4 @@
-//! The flags that set up the search engine: threads and bounds.
+//! The flags that set up the search engine: threads, bounds, symmetry and liveness.
 
 use std::time::Duration;
 
@@ -22,6 +22,19 @@ pub struct SearchArgs {
     /// Stop after this long, e.g. `30s`, `5m`, `1h` (the result is then inconclusive).
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub timeout: Option<Duration>,
+    /// Stop before the process uses more than this much memory, e.g. `4G`, `512M`
+    /// (the result is then inconclusive). Checked about every 50 ms.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_memory: Option<u64>,
+    /// Symmetry reduction: explore one state per class of states that differ only by
+    /// renaming the Enactors. Verdicts and traces are the same either way; only the
+    /// state counts shrink.
+    #[arg(long, value_name = "on|off", default_value = "on", value_parser = parse_switch, action = clap::ArgAction::Set)]
+    pub symmetry: bool,
+    /// Also check the liveness properties ("always recoverable", "eventually
+    /// converges"). They need the whole state graph, so the search cannot stop early.
+    #[arg(long)]
+    pub liveness: bool,
 }
 
 impl SearchArgs {
@@ -32,6 +45,8 @@ impl SearchArgs {
             max_states: self.max_states,
             max_depth: self.max_depth,
             timeout: self.timeout,
+            max_memory: self.max_memory,
+            symmetry: self.symmetry,
             ..CheckOptions::default()
         }
     }
@@ -69,4 +84,37 @@ fn parse_duration(text: &str) -> Result<Duration, String> {
         return Err(format!("`{text}` is out of range: {HELP}"));
     }
     Ok(Duration::from_secs_f64(seconds))
+}
+
+fn parse_switch(text: &str) -> Result<bool, String> {
+    match text {
+        "on" => Ok(true),
+        "off" => Ok(false),
+        _ => Err(format!("`{text}` is neither `on` nor `off`")),
+    }
+}
+
+/// Parses `1000000`, `512K`, `512M`, `4G` (powers of 1024): at least 1 MiB.
+fn parse_size(text: &str) -> Result<u64, String> {
+    const HELP: &str = "use bytes (`1000000000`) or K, M, G (`512M`, `4G`), at least 1M";
+    let text = text.trim();
+    let (number, unit) = match text.find(|c: char| !c.is_ascii_digit() && c != '.') {
+        Some(split) => text.split_at(split),
+        None => (text, ""),
+    };
+    let scale: f64 = match unit.to_ascii_uppercase().trim_end_matches(['B', 'I']) {
+        "" => 1.0,
+        "K" => 1024.0,
+        "M" => 1024.0 * 1024.0,
+        "G" => 1024.0 * 1024.0 * 1024.0,
+        _ => return Err(format!("`{text}` is not a size: {HELP}")),
+    };
+    let bytes = number
+        .parse::<f64>()
+        .map_err(|_| format!("`{text}` is not a size: {HELP}"))?
+        * scale;
+    if !(1024.0 * 1024.0..=1e15).contains(&bytes) {
+        return Err(format!("`{text}` is out of range: {HELP}"));
+    }
+    Ok(bytes as u64)
 }

@@ -10,24 +10,117 @@ use serde::Deserialize;
 
 use crate::{Generation, PropertyKind, ENDPOINT_NAMES, MAX_GENERATIONS, PROPERTIES};
 
-/// Which version of the automation to model. The candidate fixes of the race become
-/// further variants; each says what it changes and which source it answers.
+/// Which version of the automation to model: the system as built, or one candidate fix.
+///
+/// [PM] says AWS disabled the automation worldwide and would fix the race and add
+/// protections against applying incorrect plans, without saying how. Each variant is one
+/// answer; the checker, not this list, says whether it works. Each is a set of
+/// [`Safeguards`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Variant {
-    /// The system as built in October 2025, as described in the post-mortem.
+    /// The system as built in October 2025, as described in [PM].
     #[default]
     AsBuilt,
+    /// Re-check freshness before every endpoint, not only before the first: a separate
+    /// read of what the endpoint serves, still check-then-act. Answers [PM]'s stale
+    /// one-time check.
+    RecheckFreshness,
+    /// Conditional write: Route 53 compares generations inside the change batch and
+    /// refuses a plan that is not newer than what the endpoint serves. Answers [PM]'s
+    /// stale check by moving it into the transaction.
+    ConditionalWrite,
+    /// The clean-up first reads which plans the aliases target, then deletes the old
+    /// plans that are not among them: two separate steps. Answers [PM]'s clean-up that
+    /// deleted the active plan.
+    CleanupSkipsActive,
+    /// Guarded delete: Route 53 itself refuses, atomically, to delete a tree that an
+    /// alias or a rollback record targets. Answers the same, inside the transaction.
+    GuardedDelete,
+    /// One global lock with a lease, held by an Enactor for its whole application and
+    /// clean-up, without fencing: the lease can expire while its holder is delayed, and
+    /// the holder's late writes still land. Answers [PM]'s concurrent Enactors.
+    GlobalLease,
+    /// The same global lease with a fencing token: Route 53 refuses every write whose
+    /// sender no longer holds the lease.
+    FencedLease,
+    /// The fix published with the Promela/Spin model of the race: apply the plan to every
+    /// endpoint in one atomic step, and make the clean-up refuse to delete the plan an
+    /// alias targets (the freshness check stays separate).
+    PromelaFix,
+    /// The combination this project recommends: conditional write plus guarded delete,
+    /// each closing one half of the race inside Route 53's own transaction.
+    Recommended,
+}
+
+/// What a variant changes, one switch per mechanism. The as-built system has none.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Safeguards {
+    /// Read what each endpoint serves before locking it, and give the plan up if it is
+    /// not newer (the as-built system reads once, before the first endpoint).
+    pub recheck_freshness: bool,
+    /// Route 53 refuses a batch whose plan is not newer than the endpoint's alias.
+    pub conditional_write: bool,
+    /// The clean-up reads the active plans first and leaves them out.
+    pub cleanup_reads_active_plans: bool,
+    /// Which trees Route 53 refuses to delete.
+    pub guarded_delete: GuardedDelete,
+    /// A global lease around each application.
+    pub lease: Lease,
+    /// One batch applies the plan to every endpoint at once, without endpoint locks.
+    pub atomic_apply: bool,
+}
+
+/// Which trees Route 53 refuses to delete.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum GuardedDelete {
+    /// Any tree may be deleted (as built).
+    #[default]
+    Nothing,
+    /// Trees an alias targets.
+    AliasTargets,
+    /// Trees an alias or a rollback record targets.
+    AliasAndRollbackTargets,
+}
+
+/// A global lease that an Enactor holds for a whole application.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Lease {
+    /// No lease (as built).
+    #[default]
+    None,
+    /// A lease that can expire while its holder is delayed; writes are not checked.
+    Unfenced,
+    /// The same, and Route 53 refuses writes from an Enactor that no longer holds it.
+    Fenced,
 }
 
 impl Variant {
     /// Every variant, in the order they are listed.
-    pub const ALL: &'static [Variant] = &[Variant::AsBuilt];
+    pub const ALL: &'static [Variant] = &[
+        Variant::AsBuilt,
+        Variant::RecheckFreshness,
+        Variant::ConditionalWrite,
+        Variant::CleanupSkipsActive,
+        Variant::GuardedDelete,
+        Variant::GlobalLease,
+        Variant::FencedLease,
+        Variant::PromelaFix,
+        Variant::Recommended,
+    ];
 
     /// The name used in scenario files and on the command line.
     pub fn name(self) -> &'static str {
         match self {
             Variant::AsBuilt => "as-built",
+            Variant::RecheckFreshness => "recheck-freshness",
+            Variant::ConditionalWrite => "conditional-write",
+            Variant::CleanupSkipsActive => "cleanup-skips-active",
+            Variant::GuardedDelete => "guarded-delete",
+            Variant::GlobalLease => "global-lease",
+            Variant::FencedLease => "fenced-lease",
+            Variant::PromelaFix => "promela-fix",
+            Variant::Recommended => "recommended",
         }
     }
 
@@ -35,6 +128,64 @@ impl Variant {
     pub fn description(self) -> &'static str {
         match self {
             Variant::AsBuilt => "the DNS automation as built in October 2025",
+            Variant::RecheckFreshness => {
+                "re-check freshness before each endpoint, as a separate read"
+            }
+            Variant::ConditionalWrite => "Route 53 compares generations inside the change batch",
+            Variant::CleanupSkipsActive => {
+                "the clean-up reads the active plans, then deletes the others"
+            }
+            Variant::GuardedDelete => {
+                "Route 53 refuses to delete a tree an alias or rollback record targets"
+            }
+            Variant::GlobalLease => "one global lock with a lease, without fencing",
+            Variant::FencedLease => "one global lock with a lease and a fencing token",
+            Variant::PromelaFix => {
+                "the published Promela fix: atomic apply, clean-up spares the active plan"
+            }
+            Variant::Recommended => "conditional write plus guarded delete",
+        }
+    }
+
+    /// The mechanisms the variant switches on.
+    pub fn safeguards(self) -> Safeguards {
+        let none = Safeguards::default();
+        match self {
+            Variant::AsBuilt => none,
+            Variant::RecheckFreshness => Safeguards {
+                recheck_freshness: true,
+                ..none
+            },
+            Variant::ConditionalWrite => Safeguards {
+                conditional_write: true,
+                ..none
+            },
+            Variant::CleanupSkipsActive => Safeguards {
+                cleanup_reads_active_plans: true,
+                ..none
+            },
+            Variant::GuardedDelete => Safeguards {
+                guarded_delete: GuardedDelete::AliasAndRollbackTargets,
+                ..none
+            },
+            Variant::GlobalLease => Safeguards {
+                lease: Lease::Unfenced,
+                ..none
+            },
+            Variant::FencedLease => Safeguards {
+                lease: Lease::Fenced,
+                ..none
+            },
+            Variant::PromelaFix => Safeguards {
+                atomic_apply: true,
+                guarded_delete: GuardedDelete::AliasTargets,
+                ..none
+            },
+            Variant::Recommended => Safeguards {
+                conditional_write: true,
+                guarded_delete: GuardedDelete::AliasAndRollbackTargets,
+                ..none
+            },
         }
     }
 
@@ -264,7 +415,7 @@ pub enum ScenarioError {
     #[error("field `model.{}` is {}, but it must be {}", .0.field, .0.value, .0.allowed)]
     OutOfRange(ConfigError),
     /// `[expect]` names a property the model does not have.
-    #[error("field `expect.\"{name}\"`: no such property; the properties are: {allowed}")]
+    #[error("field `{name}`: no such property; the properties are: {allowed}")]
     UnknownProperty {
         /// The name given.
         name: String,
@@ -272,7 +423,7 @@ pub enum ScenarioError {
         allowed: String,
     },
     /// `[expect]` gives a verdict that does not fit the property.
-    #[error("field `expect.\"{name}\"` is \"{value}\", but it must be {allowed}")]
+    #[error("field `{name}` is \"{value}\", but it must be {allowed}")]
     BadVerdict {
         /// The property.
         name: String,
@@ -331,42 +482,7 @@ impl Scenario {
             config.variant = variant;
         }
 
-        let mut expect = Vec::new();
-        for spec in PROPERTIES {
-            let Some(value) = file.expect.get(spec.name) else {
-                continue;
-            };
-            let (allowed, verdicts): (&str, &[ExpectedVerdict]) = match spec.kind {
-                PropertyKind::Always => (
-                    "\"holds\" or \"violated\"",
-                    &[ExpectedVerdict::Holds, ExpectedVerdict::Violated],
-                ),
-                PropertyKind::Sometimes => (
-                    "\"reached\" or \"not reached\"",
-                    &[ExpectedVerdict::Reached, ExpectedVerdict::NotReached],
-                ),
-            };
-            let verdict = verdicts
-                .iter()
-                .copied()
-                .find(|verdict| verdict.name() == value)
-                .ok_or_else(|| ScenarioError::BadVerdict {
-                    name: spec.name.to_string(),
-                    value: value.clone(),
-                    allowed,
-                })?;
-            expect.push((spec.name, verdict));
-        }
-        if let Some(unknown) = file
-            .expect
-            .keys()
-            .find(|name| PROPERTIES.iter().all(|spec| spec.name != name.as_str()))
-        {
-            return Err(ScenarioError::UnknownProperty {
-                name: unknown.clone(),
-                allowed: property_names(),
-            });
-        }
+        let expect = parse_expectations("expect", &file.expect)?;
         Ok(Scenario {
             name: name.to_string(),
             description: file.description.trim().to_string(),
@@ -382,6 +498,102 @@ impl Scenario {
             .find(|(builtin, _)| *builtin == name)
             .map(|(name, text)| Scenario::parse(name, text))
     }
+}
+
+/// Reads a table of `"property name" = "verdict"` lines (a scenario's `[expect]`, a
+/// variant's table in `variants.toml`), checking each name and that each verdict fits
+/// its property. `table` names the table in error messages.
+fn parse_expectations(
+    table: &str,
+    lines: &BTreeMap<String, String>,
+) -> Result<Expectations, ScenarioError> {
+    if let Some(unknown) = lines.keys().find(|name| {
+        PROPERTIES.iter().all(|spec| spec.name != name.as_str())
+            && crate::liveness_spec(name).is_none()
+    }) {
+        return Err(ScenarioError::UnknownProperty {
+            name: format!("{table}.\"{unknown}\""),
+            allowed: property_names(),
+        });
+    }
+    let mut expect = Vec::new();
+    for spec in PROPERTIES {
+        let Some(value) = lines.get(spec.name) else {
+            continue;
+        };
+        let (allowed, verdicts): (&str, &[ExpectedVerdict]) = match spec.kind {
+            PropertyKind::Always => (
+                "\"holds\" or \"violated\"",
+                &[ExpectedVerdict::Holds, ExpectedVerdict::Violated],
+            ),
+            PropertyKind::Sometimes => (
+                "\"reached\" or \"not reached\"",
+                &[ExpectedVerdict::Reached, ExpectedVerdict::NotReached],
+            ),
+        };
+        let verdict = verdicts
+            .iter()
+            .copied()
+            .find(|verdict| verdict.name() == value)
+            .ok_or_else(|| ScenarioError::BadVerdict {
+                name: format!("{table}.\"{}\"", spec.name),
+                value: value.clone(),
+                allowed,
+            })?;
+        expect.push((spec.name, verdict));
+    }
+    // Liveness properties (checked with `--liveness`) come after the others.
+    for spec in crate::LIVENESS_PROPERTIES {
+        let Some(value) = lines.get(spec.name) else {
+            continue;
+        };
+        let verdict = [ExpectedVerdict::Holds, ExpectedVerdict::Violated]
+            .into_iter()
+            .find(|verdict| verdict.name() == value)
+            .ok_or_else(|| ScenarioError::BadVerdict {
+                name: format!("{table}.\"{}\"", spec.name),
+                value: value.clone(),
+                allowed: "\"holds\" or \"violated\"",
+            })?;
+        expect.push((spec.name, verdict));
+    }
+    Ok(expect)
+}
+
+/// The text of `variants.toml`: the verdicts each variant is expected to get.
+pub const VARIANT_EXPECTATIONS: &str = include_str!("../variants.toml");
+
+/// The verdicts one variant (or scenario) is expected to get, property by property.
+pub type Expectations = Vec<(&'static str, ExpectedVerdict)>;
+
+/// The verdicts every variant is expected to get, from `variants.toml`, in
+/// [`Variant::ALL`] order. An error names the table and the field.
+pub fn variant_expectations() -> Result<Vec<(Variant, Expectations)>, ScenarioError> {
+    let tables: BTreeMap<String, BTreeMap<String, String>> =
+        toml::from_str(VARIANT_EXPECTATIONS)
+            .map_err(|error| ScenarioError::Syntax(error.to_string().trim_end().to_string()))?;
+    if let Some(unknown) = tables
+        .keys()
+        .find(|name| Variant::from_name(name).is_none())
+    {
+        return Err(ScenarioError::Syntax(format!(
+            "variants.toml: `[{unknown}]` is not a variant; the variants are: {}",
+            Variant::ALL
+                .iter()
+                .map(|v| v.name())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    Variant::ALL
+        .iter()
+        .map(|variant| {
+            let lines = tables.get(variant.name()).ok_or_else(|| {
+                ScenarioError::Syntax(format!("variants.toml has no table `[{}]`", variant.name()))
+            })?;
+            Ok((*variant, parse_expectations(variant.name(), lines)?))
+        })
+        .collect()
 }
 
 /// Every property name, quoted and joined, for error messages.

@@ -39,18 +39,19 @@
 //!
 //! 1. **Pick up the latest plan** (`GetLatestPlan` → `LatestPlan`). Every Enactor reads
 //!    whatever is newest at that moment; there is no queue handing plans out. [PM]
-//! 2. **Check freshness once**: ask Route 53 which generation is applied
+//! 2. **Check freshness once**: ask Route 53 what the first endpoint serves
 //!    (`GetAppliedGeneration` → `AppliedGeneration`) and go on only if the plan is newer;
 //!    otherwise drop it and go back to 1. [PM] the one-time check, made before the plan
 //!    application starts, that the plan is newer than the previously applied one.
-//!    **Assumption**: "previously applied" is the newest generation any alias targets.
+//!    **Assumption**: "previously applied" is what the first endpoint's alias targets
+//!    (every endpoint carries the same plan when the automation works).
 //! 3. **Walk the endpoints in order**, for each: take the endpoint's lock (`AcquireLock`;
 //!    on `LockBusy`, back off and retry), then send one atomic change batch
 //!    (`ChangeBatch`) that points the alias at the plan's tree, the rollback record at the
 //!    tree the alias targeted before, and frees the lock. [PM] one endpoint at a time,
 //!    retrying an endpoint blocked by another Enactor until it succeeds; [TALK] the lock is
 //!    a TXT record rewritten by every change batch.
-//! 4. **Clean up** (`DeleteOldPlans`): delete every plan more than
+//! 4. **Clean up** (`DeletePlans`): delete every plan more than
 //!    [`DnsConfig::cleanup_threshold`] generations older than the one just applied, without
 //!    asking whether any record still uses it. [PM] the clean-up removes plans that are
 //!    "significantly older"; **assumption**: the threshold is not public, so it is a
@@ -60,7 +61,18 @@
 //! no longer exists: the plan's own tree, or (for the rollback record) the tree the alias
 //! targets now. [PM] once the active plan was deleted, the inconsistent state stopped
 //! every later plan update by any Enactor. **Assumption**: a refused batch writes nothing,
-//! so the Enactor keeps the lock and retries the endpoint.
+//! so the Enactor keeps the endpoint's lock and retries; only when its own plan is gone
+//! does it give the plan up (`ReleaseLock`) and start over.
+//!
+//! ## Candidate fixes
+//!
+//! [PM] says AWS disabled the automation, fixed the race and added protections against
+//! applying incorrect plans, but not how. [`Variant`] lists candidate fixes (re-checking
+//! freshness, a conditional write, a clean-up that skips active plans, a guarded delete,
+//! a global lease with and without fencing, the fix published with the Promela model,
+//! and a recommended combination); each is a set of [`Safeguards`] that switch on extra
+//! steps or extra checks in the actors below. `dnsrace matrix` gives every variant its
+//! verdicts, and `variants.toml` records the verdicts expected.
 //!
 //! ## The race this model finds
 //!
@@ -77,7 +89,8 @@
 //!
 //! Load-balancer health and weights (a plan is just its generation: [PM] a correct plan
 //! never leaves an endpoint without addresses), DNS caching, the EC2 and NLB cascade that
-//! followed, Enactor crashes and lock expiry (the lock never expires here).
+//! followed, Enactor crashes and endpoint-lock expiry (endpoint locks never expire here;
+//! the lease variants model an expiring global lease).
 
 use std::borrow::Cow;
 use std::fmt::{self, Display, Formatter};
@@ -89,11 +102,19 @@ use stateright::actor::{
 use stateright::{Model, Property};
 
 mod config;
+mod explorer_view;
+mod liveness;
 mod presentation;
+mod symmetry;
+
+pub use liveness::{
+    converged, fair_process, is_automation, liveness_spec, planner_stopped, why_stuck,
+    LivenessSpec, LIVENESS_PROPERTIES, OPERATOR_PROCESS,
+};
 
 pub use config::{
-    property_names, ConfigError, DnsConfig, ExpectedVerdict, Scenario, ScenarioError, Variant,
-    SCENARIOS,
+    property_names, variant_expectations, ConfigError, DnsConfig, ExpectedVerdict, GuardedDelete,
+    Lease, Safeguards, Scenario, ScenarioError, Variant, SCENARIOS, VARIANT_EXPECTATIONS,
 };
 
 // ---------------------------------------------------------------------------------------
@@ -156,6 +177,31 @@ impl GenerationSet {
     pub fn iter(self) -> impl Iterator<Item = Generation> {
         (0..16).filter(move |generation| self.contains(*generation))
     }
+
+    /// The generations in either set.
+    pub fn union(self, other: GenerationSet) -> GenerationSet {
+        GenerationSet(self.0 | other.0)
+    }
+
+    /// The generations in both sets.
+    pub fn intersection(self, other: GenerationSet) -> GenerationSet {
+        GenerationSet(self.0 & other.0)
+    }
+
+    /// The generations in `self` but not in `other`.
+    pub fn minus(self, other: GenerationSet) -> GenerationSet {
+        GenerationSet(self.0 & !other.0)
+    }
+}
+
+impl FromIterator<Generation> for GenerationSet {
+    fn from_iter<I: IntoIterator<Item = Generation>>(generations: I) -> Self {
+        let mut set = GenerationSet::default();
+        for generation in generations {
+            set.insert(generation);
+        }
+        set
+    }
 }
 
 /// Which Enactor, counted from 1 as people do ("Enactor 1").
@@ -188,6 +234,8 @@ pub struct Route53State {
     pub endpoints: Vec<EndpointRecords>,
     /// Plans the clean-up has deleted, together with their trees of records.
     pub deleted_plans: GenerationSet,
+    /// Lease variants only: which Enactor holds the global lease.
+    pub lease: Option<EnactorNumber>,
     /// History (ghost) variable: some change batch pointed an alias at an older plan than
     /// the one it targeted. Only properties read it.
     pub older_plan_overwrote_newer: bool,
@@ -210,26 +258,62 @@ impl Route53State {
         self.endpoints[usize::from(endpoint)].alias.is_some() && !self.resolves(endpoint)
     }
 
-    /// The newest generation any alias targets: the "previously applied plan" that the
-    /// one-time freshness check compares with (0 before any plan is applied).
-    pub fn applied_generation(&self) -> Generation {
-        self.endpoints
-            .iter()
-            .filter_map(|records| records.alias)
-            .max()
-            .unwrap_or(0)
+    /// The plans some alias targets.
+    pub fn active_plans(&self) -> GenerationSet {
+        self.endpoints.iter().filter_map(|r| r.alias).collect()
+    }
+
+    /// The plans some rollback record targets.
+    pub fn rollback_targets(&self) -> GenerationSet {
+        self.endpoints.iter().filter_map(|r| r.rollback).collect()
+    }
+
+    /// Why Route 53 would refuse a change batch from `sender` pointing `endpoints` at
+    /// `plan`, or `None` if it commits. Refused batches write nothing.
+    pub fn refusal(
+        &self,
+        sender: EnactorNumber,
+        safeguards: Safeguards,
+        endpoints: std::ops::Range<Endpoint>,
+        plan: Generation,
+    ) -> Option<Refusal> {
+        let aliases = || {
+            endpoints
+                .clone()
+                .filter_map(|e| self.endpoints[usize::from(e)].alias)
+        };
+        if safeguards.lease == Lease::Fenced && self.lease != Some(sender) {
+            return Some(Refusal::LeaseLost);
+        }
+        // A batch may not point a record at a tree that no longer exists. [PM]
+        if self.deleted_plans.contains(plan) {
+            return Some(Refusal::PlanDeleted(plan));
+        }
+        if safeguards.conditional_write {
+            if let Some(active) = aliases().find(|active| *active >= plan) {
+                return Some(Refusal::NotNewer(active));
+            }
+        }
+        aliases()
+            .find(|active| self.deleted_plans.contains(*active))
+            .map(Refusal::RollbackTargetDeleted)
     }
 }
 
 /// Where an Enactor is in its loop. The message it waits for is in flight.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum EnactorPhase {
+    /// Lease variants only: waiting for the global lease before picking up a plan.
+    AcquiringLease,
     /// Step 1: waiting for the plan store to hand over the latest plan.
     PickingUpPlan,
-    /// Step 2: holds `plan`, waiting for Route 53 to say which generation is applied.
+    /// Step 2: holds `plan`, waiting for Route 53 to say what `endpoint` serves (as built,
+    /// only before the first endpoint).
     CheckingFreshness {
         /// The plan it picked up.
         plan: Generation,
+        /// The endpoint it is about to update.
+        endpoint: Endpoint,
     },
     /// Step 3: waiting for the lock on `endpoint` (or backing off after being refused).
     Locking {
@@ -238,18 +322,43 @@ pub enum EnactorPhase {
         /// The endpoint it is at.
         endpoint: Endpoint,
     },
-    /// Step 3: its change batch for `endpoint` is on its way to Route 53.
+    /// Step 3: its change batch is on its way to Route 53.
     Applying {
         /// The plan being applied.
         plan: Generation,
-        /// The endpoint it is at.
+        /// The endpoint it is at, or every endpoint at once (atomic apply).
+        scope: BatchScope,
+    },
+    /// It gave up its plan and is releasing the lock on `endpoint`.
+    GivingUp {
+        /// The plan it gave up.
+        plan: Generation,
+        /// The endpoint whose lock it holds.
         endpoint: Endpoint,
+    },
+    /// Step 4, clean-up-skips-active variant: `plan` is applied everywhere; reading which
+    /// plans the aliases target.
+    ReadingActivePlans {
+        /// The plan it just applied.
+        plan: Generation,
     },
     /// Step 4: `plan` is applied to every endpoint; the clean-up is running.
     CleaningUp {
         /// The plan it just applied.
         plan: Generation,
     },
+    /// Lease variants only: releasing the global lease before starting over.
+    ReleasingLease,
+}
+
+impl EnactorPhase {
+    /// Whether the Enactor has applied its plan to every endpoint and is cleaning up.
+    pub fn is_cleaning_up(self) -> bool {
+        matches!(
+            self,
+            EnactorPhase::ReadingActivePlans { .. } | EnactorPhase::CleaningUp { .. }
+        )
+    }
 }
 
 /// The state of one actor.
@@ -274,6 +383,15 @@ pub enum ActorState {
     Enactor(EnactorPhase),
 }
 
+/// Which endpoints one change batch writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum BatchScope {
+    /// One endpoint, as built.
+    Endpoint(Endpoint),
+    /// Every endpoint in one atomic batch (the Promela fix).
+    AllEndpoints,
+}
+
 /// Why Route 53 refused a change batch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Refusal {
@@ -281,6 +399,19 @@ pub enum Refusal {
     PlanDeleted(Generation),
     /// The alias targets a deleted tree, so the rollback record cannot point at it.
     RollbackTargetDeleted(Generation),
+    /// Conditional write: the endpoint already serves this generation or a newer one.
+    NotNewer(Generation),
+    /// Fenced lease: the sender no longer holds the global lease.
+    LeaseLost,
+}
+
+impl Refusal {
+    /// Whether the Enactor gives its plan up (rather than retrying the same batch).
+    /// [PM]: an Enactor retries an endpoint until it succeeds; **assumption**: a plan
+    /// that is gone, stale or no longer leased is given up instead.
+    pub fn gives_plan_up(self) -> bool {
+        !matches!(self, Refusal::RollbackTargetDeleted(_))
+    }
 }
 
 /// The messages actors send each other.
@@ -294,42 +425,59 @@ pub enum DnsMsg {
     GetLatestPlan,
     /// Plan store → Enactor: the latest plan.
     LatestPlan(Generation),
-    /// Enactor → Route 53: which generation is applied? (the freshness check)
-    GetAppliedGeneration,
-    /// Route 53 → Enactor: the applied generation (0 for none).
-    AppliedGeneration(Generation),
+    /// Enactor → Route 53: which generation does this endpoint serve? (freshness check)
+    GetAppliedGeneration(Endpoint),
+    /// Route 53 → Enactor: the generation the endpoint's alias targets (0 for none).
+    AppliedGeneration(Endpoint, Generation),
     /// Enactor → Route 53: take the endpoint's lock.
     AcquireLock(Endpoint),
     /// Route 53 → Enactor: the lock is yours.
     LockGranted(Endpoint),
     /// Route 53 → Enactor: another Enactor holds the lock.
     LockBusy(Endpoint),
-    /// Enactor → Route 53: the atomic change batch for one endpoint.
+    /// Enactor → Route 53: give the endpoint's lock back (after giving a plan up).
+    ReleaseLock(Endpoint),
+    /// Route 53 → Enactor: the lock is free.
+    LockReleased(Endpoint),
+    /// Enactor → Route 53: one atomic change batch.
     ChangeBatch {
-        /// The endpoint.
-        endpoint: Endpoint,
-        /// The plan to point the alias at.
+        /// Which endpoints it writes.
+        scope: BatchScope,
+        /// The plan to point the aliases at.
         plan: Generation,
     },
     /// Route 53 → Enactor: the batch is committed.
-    ChangeCommitted(Endpoint),
+    ChangeCommitted(BatchScope),
     /// Route 53 → Enactor: the batch was refused as a whole.
-    ChangeRefused(Endpoint, Refusal),
-    /// Enactor → Route 53: the clean-up after applying `applied` everywhere.
-    DeleteOldPlans {
-        /// The plan the Enactor just applied.
-        applied: Generation,
-    },
+    ChangeRefused(BatchScope, Refusal),
+    /// Enactor → Route 53 (clean-up-skips-active): which plans do aliases target?
+    GetActivePlans,
+    /// Route 53 → Enactor: the plans the aliases target.
+    ActivePlans(GenerationSet),
+    /// Enactor → Route 53: the clean-up, deleting these plans and their trees.
+    DeletePlans(GenerationSet),
     /// Route 53 → Enactor: the clean-up is done.
-    OldPlansDeleted,
+    PlansDeleted,
+    /// Enactor → Route 53 (lease variants): take the global lease.
+    AcquireLease,
+    /// Route 53 → Enactor: the lease is yours.
+    LeaseGranted,
+    /// Route 53 → Enactor: another Enactor holds the lease.
+    LeaseBusy,
+    /// Enactor → Route 53: give the lease back.
+    ReleaseLease,
+    /// Route 53 → Enactor: the lease is released.
+    LeaseReleased,
 }
 
-/// Timers. Only the operator's repair uses one.
+/// Timers: things that can happen at any moment.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum DnsTimer {
     /// An operator may repair a broken endpoint by hand (only with
     /// [`DnsConfig::operator_repair`]).
     OperatorRepair,
+    /// The global lease expires while its holder is delayed (lease variants only).
+    LeaseExpiry,
 }
 
 // ---------------------------------------------------------------------------------------
@@ -415,17 +563,20 @@ impl Actor for DnsActor {
                 if self.config.operator_repair {
                     o.set_timer(DnsTimer::OperatorRepair, model_timeout());
                 }
+                if self.safeguards().lease != Lease::None {
+                    o.set_timer(DnsTimer::LeaseExpiry, model_timeout());
+                }
                 ActorState::Route53(Route53State {
                     endpoints: vec![EndpointRecords::default(); self.config.endpoints.into()],
                     deleted_plans: GenerationSet::default(),
+                    lease: None,
                     older_plan_overwrote_newer: false,
                     active_plan_deleted: false,
                 })
             }
             Role::Enactor => {
                 debug_assert!(enactor_number(id).is_some());
-                o.send(plan_store_id(), DnsMsg::GetLatestPlan);
-                ActorState::Enactor(EnactorPhase::PickingUpPlan)
+                ActorState::Enactor(self.start_over(o))
             }
         }
     }
@@ -446,34 +597,44 @@ impl Actor for DnsActor {
         timer: &DnsTimer,
         o: &mut Out<Self>,
     ) {
-        let DnsTimer::OperatorRepair = timer;
         let ActorState::Route53(route53) = &**state else {
             return;
         };
-        // The operator acts only on an endpoint whose alias targets a deleted tree;
-        // otherwise the step changes nothing and is not taken.
-        let broken: Vec<Generation> = route53
-            .endpoints
-            .iter()
-            .filter_map(|records| records.alias)
-            .filter(|generation| route53.deleted_plans.contains(*generation))
-            .collect();
-        o.set_timer(DnsTimer::OperatorRepair, model_timeout());
-        if broken.is_empty() {
-            return;
-        }
-        // [PM] operators restored the DNS record by hand. Assumption: they restore the
-        // deleted tree the alias targets, after which the Enactors can update it again.
-        let ActorState::Route53(route53) = state.to_mut() else {
-            unreachable!("checked above");
-        };
-        for generation in broken {
-            route53.deleted_plans.remove(generation);
+        // A timer stays armed; a firing that would change nothing is not a step.
+        o.set_timer(timer.clone(), model_timeout());
+        match timer {
+            DnsTimer::OperatorRepair => {
+                let broken: Vec<Generation> = route53
+                    .endpoints
+                    .iter()
+                    .filter_map(|records| records.alias)
+                    .filter(|generation| route53.deleted_plans.contains(*generation))
+                    .collect();
+                if broken.is_empty() {
+                    return;
+                }
+                // [PM] operators restored the DNS record by hand. Assumption: they restore
+                // the deleted tree the alias targets, after which the Enactors can update
+                // the endpoint again.
+                let route53 = route53_mut(state);
+                for generation in broken {
+                    route53.deleted_plans.remove(generation);
+                }
+            }
+            DnsTimer::LeaseExpiry => {
+                if route53.lease.is_some() {
+                    route53_mut(state).lease = None;
+                }
+            }
         }
     }
 }
 
 impl DnsActor {
+    fn safeguards(&self) -> Safeguards {
+        self.config.variant.safeguards()
+    }
+
     fn planner_on_msg(&self, state: &mut Cow<ActorState>, msg: DnsMsg, o: &mut Out<Self>) {
         let DnsMsg::PlanStored(stored) = msg else {
             return;
@@ -523,9 +684,11 @@ impl DnsActor {
         let Some(enactor) = enactor_number(src) else {
             return;
         };
+        let safeguards = self.safeguards();
         match msg {
-            DnsMsg::GetAppliedGeneration => {
-                o.send(src, DnsMsg::AppliedGeneration(route53.applied_generation()));
+            DnsMsg::GetAppliedGeneration(endpoint) => {
+                let alias = route53.endpoints[usize::from(endpoint)].alias;
+                o.send(src, DnsMsg::AppliedGeneration(endpoint, alias.unwrap_or(0)));
             }
             DnsMsg::AcquireLock(endpoint) => {
                 let holder = route53.endpoints[usize::from(endpoint)].lock;
@@ -538,106 +701,218 @@ impl DnsActor {
                     route53_mut(state).endpoints[usize::from(endpoint)].lock = Some(enactor);
                 }
             }
-            DnsMsg::ChangeBatch { endpoint, plan } => {
-                let records = &route53.endpoints[usize::from(endpoint)];
-                let refusal = if route53.deleted_plans.contains(plan) {
-                    Some(Refusal::PlanDeleted(plan))
-                } else {
-                    records
-                        .alias
-                        .filter(|active| route53.deleted_plans.contains(*active))
-                        .map(Refusal::RollbackTargetDeleted)
+            DnsMsg::ReleaseLock(endpoint) => {
+                o.send(src, DnsMsg::LockReleased(endpoint));
+                if route53.endpoints[usize::from(endpoint)].lock == Some(enactor) {
+                    route53_mut(state).endpoints[usize::from(endpoint)].lock = None;
+                }
+            }
+            DnsMsg::ChangeBatch { scope, plan } => {
+                let endpoints = match scope {
+                    BatchScope::Endpoint(endpoint) => endpoint..endpoint + 1,
+                    BatchScope::AllEndpoints => 0..self.config.endpoints,
                 };
-                if let Some(refusal) = refusal {
-                    // The batch fails as a whole: nothing is written, the lock stays.
-                    o.send(src, DnsMsg::ChangeRefused(endpoint, refusal));
+                if let Some(refusal) = route53.refusal(enactor, safeguards, endpoints.clone(), plan)
+                {
+                    // The batch fails as a whole: nothing is written, a lock stays held.
+                    o.send(src, DnsMsg::ChangeRefused(scope, refusal));
                     return;
                 }
                 let route53 = route53_mut(state);
-                let records = &mut route53.endpoints[usize::from(endpoint)];
-                if records.alias.is_some_and(|active| plan < active) {
-                    route53.older_plan_overwrote_newer = true;
-                }
-                records.rollback = records.alias;
-                records.alias = Some(plan);
-                records.lock = None;
-                o.send(src, DnsMsg::ChangeCommitted(endpoint));
-            }
-            DnsMsg::DeleteOldPlans { applied } => {
-                let doomed = self.config.plans_cleaned_up_after(applied);
-                let route53 = route53_mut(state);
-                for generation in doomed.iter() {
-                    if route53
-                        .endpoints
-                        .iter()
-                        .any(|r| r.alias == Some(generation))
-                    {
-                        route53.active_plan_deleted = true;
+                for endpoint in endpoints {
+                    let records = &mut route53.endpoints[usize::from(endpoint)];
+                    if records.alias.is_some_and(|active| plan < active) {
+                        route53.older_plan_overwrote_newer = true;
                     }
-                    route53.deleted_plans.insert(generation);
+                    records.rollback = records.alias;
+                    records.alias = Some(plan);
+                    records.lock = None;
                 }
-                o.send(src, DnsMsg::OldPlansDeleted);
+                o.send(src, DnsMsg::ChangeCommitted(scope));
+            }
+            DnsMsg::GetActivePlans => o.send(src, DnsMsg::ActivePlans(route53.active_plans())),
+            DnsMsg::DeletePlans(plans) => {
+                o.send(src, DnsMsg::PlansDeleted);
+                // Fenced lease: a clean-up from an Enactor that lost the lease deletes
+                // nothing.
+                if safeguards.lease == Lease::Fenced && route53.lease != Some(enactor) {
+                    return;
+                }
+                let active = route53.active_plans();
+                let protected = match safeguards.guarded_delete {
+                    GuardedDelete::Nothing => GenerationSet::default(),
+                    GuardedDelete::AliasTargets => active,
+                    GuardedDelete::AliasAndRollbackTargets => {
+                        active.union(route53.rollback_targets())
+                    }
+                };
+                let doomed = plans.minus(protected).minus(route53.deleted_plans);
+                if doomed.is_empty() {
+                    return;
+                }
+                let route53 = route53_mut(state);
+                if !doomed.intersection(active).is_empty() {
+                    route53.active_plan_deleted = true;
+                }
+                route53.deleted_plans = route53.deleted_plans.union(doomed);
+            }
+            DnsMsg::AcquireLease => match route53.lease {
+                Some(holder) if holder != enactor => o.send(src, DnsMsg::LeaseBusy),
+                holder => {
+                    o.send(src, DnsMsg::LeaseGranted);
+                    if holder.is_none() {
+                        route53_mut(state).lease = Some(enactor);
+                    }
+                }
+            },
+            DnsMsg::ReleaseLease => {
+                o.send(src, DnsMsg::LeaseReleased);
+                if route53.lease == Some(enactor) {
+                    route53_mut(state).lease = None;
+                }
             }
             _ => {}
         }
     }
 
+    /// Starts the loop over: take the lease (lease variants) or pick up the latest plan.
+    fn start_over(&self, o: &mut Out<Self>) -> EnactorPhase {
+        if self.safeguards().lease == Lease::None {
+            o.send(plan_store_id(), DnsMsg::GetLatestPlan);
+            EnactorPhase::PickingUpPlan
+        } else {
+            o.send(route53_id(), DnsMsg::AcquireLease);
+            EnactorPhase::AcquiringLease
+        }
+    }
+
+    /// Ends one round of the loop: release the lease first if there is one.
+    fn finish_round(&self, o: &mut Out<Self>) -> EnactorPhase {
+        if self.safeguards().lease == Lease::None {
+            self.start_over(o)
+        } else {
+            o.send(route53_id(), DnsMsg::ReleaseLease);
+            EnactorPhase::ReleasingLease
+        }
+    }
+
+    /// Goes on with `plan` at `endpoint`: check freshness first where the variant says
+    /// so, then lock the endpoint (or send the one atomic batch).
+    fn approach_endpoint(
+        &self,
+        plan: Generation,
+        endpoint: Endpoint,
+        o: &mut Out<Self>,
+    ) -> EnactorPhase {
+        let safeguards = self.safeguards();
+        if endpoint == 0 || safeguards.recheck_freshness {
+            o.send(route53_id(), DnsMsg::GetAppliedGeneration(endpoint));
+            EnactorPhase::CheckingFreshness { plan, endpoint }
+        } else {
+            self.lock_endpoint(plan, endpoint, o)
+        }
+    }
+
+    fn lock_endpoint(
+        &self,
+        plan: Generation,
+        endpoint: Endpoint,
+        o: &mut Out<Self>,
+    ) -> EnactorPhase {
+        if self.safeguards().atomic_apply {
+            let scope = BatchScope::AllEndpoints;
+            o.send(route53_id(), DnsMsg::ChangeBatch { scope, plan });
+            EnactorPhase::Applying { plan, scope }
+        } else {
+            o.send(route53_id(), DnsMsg::AcquireLock(endpoint));
+            EnactorPhase::Locking { plan, endpoint }
+        }
+    }
+
+    /// After the last endpoint: the clean-up, with or without reading active plans.
+    fn clean_up(&self, plan: Generation, o: &mut Out<Self>) -> EnactorPhase {
+        if self.safeguards().cleanup_reads_active_plans {
+            o.send(route53_id(), DnsMsg::GetActivePlans);
+            EnactorPhase::ReadingActivePlans { plan }
+        } else {
+            let doomed = self.config.plans_cleaned_up_after(plan);
+            o.send(route53_id(), DnsMsg::DeletePlans(doomed));
+            EnactorPhase::CleaningUp { plan }
+        }
+    }
+
     fn enactor_on_msg(&self, id: Id, state: &mut Cow<ActorState>, msg: DnsMsg, o: &mut Out<Self>) {
+        use EnactorPhase as P;
         let ActorState::Enactor(phase) = **state else {
             return;
         };
         let next = match (phase, msg) {
-            (EnactorPhase::PickingUpPlan, DnsMsg::LatestPlan(plan)) => {
-                o.send(route53_id(), DnsMsg::GetAppliedGeneration);
-                EnactorPhase::CheckingFreshness { plan }
+            (P::AcquiringLease, DnsMsg::LeaseGranted) => {
+                o.send(plan_store_id(), DnsMsg::GetLatestPlan);
+                P::PickingUpPlan
             }
-            (EnactorPhase::CheckingFreshness { plan }, DnsMsg::AppliedGeneration(applied)) => {
+            (P::AcquiringLease, DnsMsg::LeaseBusy) => {
+                o.send(route53_id(), DnsMsg::AcquireLease);
+                phase
+            }
+            (P::PickingUpPlan, DnsMsg::LatestPlan(plan)) => self.approach_endpoint(plan, 0, o),
+            (P::CheckingFreshness { plan, endpoint }, DnsMsg::AppliedGeneration(e, applied))
+                if e == endpoint =>
+            {
                 if plan > applied {
-                    o.send(route53_id(), DnsMsg::AcquireLock(0));
-                    EnactorPhase::Locking { plan, endpoint: 0 }
+                    self.lock_endpoint(plan, endpoint, o)
                 } else {
-                    o.send(plan_store_id(), DnsMsg::GetLatestPlan);
-                    EnactorPhase::PickingUpPlan
+                    // [PM] a plan that is not newer is dropped.
+                    self.finish_round(o)
                 }
             }
-            (EnactorPhase::Locking { plan, endpoint }, DnsMsg::LockGranted(granted))
-                if granted == endpoint =>
-            {
-                o.send(route53_id(), DnsMsg::ChangeBatch { endpoint, plan });
-                EnactorPhase::Applying { plan, endpoint }
+            (P::Locking { plan, endpoint }, DnsMsg::LockGranted(e)) if e == endpoint => {
+                let scope = BatchScope::Endpoint(endpoint);
+                o.send(route53_id(), DnsMsg::ChangeBatch { scope, plan });
+                P::Applying { plan, scope }
             }
             // Blocked by another Enactor: back off and retry the same endpoint. [PM]
-            (EnactorPhase::Locking { endpoint, .. }, DnsMsg::LockBusy(busy))
-                if busy == endpoint =>
-            {
+            (P::Locking { endpoint, .. }, DnsMsg::LockBusy(e)) if e == endpoint => {
                 o.send(route53_id(), DnsMsg::AcquireLock(endpoint));
                 phase
             }
-            (EnactorPhase::Applying { plan, endpoint }, DnsMsg::ChangeCommitted(done))
-                if done == endpoint =>
-            {
-                if endpoint + 1 < self.config.endpoints {
-                    o.send(route53_id(), DnsMsg::AcquireLock(endpoint + 1));
-                    EnactorPhase::Locking {
-                        plan,
-                        endpoint: endpoint + 1,
+            (P::Applying { plan, scope }, DnsMsg::ChangeCommitted(done)) if done == scope => {
+                match scope {
+                    BatchScope::Endpoint(endpoint) if endpoint + 1 < self.config.endpoints => {
+                        self.approach_endpoint(plan, endpoint + 1, o)
                     }
-                } else {
-                    o.send(route53_id(), DnsMsg::DeleteOldPlans { applied: plan });
-                    EnactorPhase::CleaningUp { plan }
+                    _ => self.clean_up(plan, o),
                 }
             }
-            // Refused: retry the endpoint until it succeeds. [PM]
-            (EnactorPhase::Applying { plan, endpoint }, DnsMsg::ChangeRefused(refused, _))
-                if refused == endpoint =>
+            (P::Applying { plan, scope }, DnsMsg::ChangeRefused(refused, why))
+                if refused == scope =>
             {
-                o.send(route53_id(), DnsMsg::AcquireLock(endpoint));
-                EnactorPhase::Locking { plan, endpoint }
+                match (scope, why.gives_plan_up()) {
+                    (BatchScope::Endpoint(endpoint), true) => {
+                        o.send(route53_id(), DnsMsg::ReleaseLock(endpoint));
+                        P::GivingUp { plan, endpoint }
+                    }
+                    (BatchScope::AllEndpoints, true) => self.finish_round(o),
+                    // Retry until it succeeds. [PM]
+                    (BatchScope::Endpoint(endpoint), false) => {
+                        self.lock_endpoint(plan, endpoint, o)
+                    }
+                    (BatchScope::AllEndpoints, false) => {
+                        o.send(route53_id(), DnsMsg::ChangeBatch { scope, plan });
+                        phase
+                    }
+                }
             }
-            (EnactorPhase::CleaningUp { .. }, DnsMsg::OldPlansDeleted) => {
-                o.send(plan_store_id(), DnsMsg::GetLatestPlan);
-                EnactorPhase::PickingUpPlan
+            (P::GivingUp { endpoint, .. }, DnsMsg::LockReleased(e)) if e == endpoint => {
+                self.finish_round(o)
             }
+            (P::ReadingActivePlans { plan }, DnsMsg::ActivePlans(active)) => {
+                let doomed = self.config.plans_cleaned_up_after(plan).minus(active);
+                o.send(route53_id(), DnsMsg::DeletePlans(doomed));
+                P::CleaningUp { plan }
+            }
+            (P::CleaningUp { .. }, DnsMsg::PlansDeleted) => self.finish_round(o),
+            (P::ReleasingLease, DnsMsg::LeaseReleased) => self.start_over(o),
             _ => {
                 debug_assert!(false, "{id:?} in {phase:?} cannot handle this message");
                 return;
@@ -741,11 +1016,15 @@ impl Model for DnsModel {
     }
 
     fn format_action(&self, action: &Self::Action) -> String {
-        self.actors.format_action(action)
+        explorer_view::format_action(self, action)
+    }
+
+    fn format_step(&self, last_state: &DnsState, action: Self::Action) -> Option<String> {
+        explorer_view::format_step(self, last_state, action)
     }
 
     fn as_svg(&self, path: stateright::Path<DnsState, Self::Action>) -> Option<String> {
-        self.actors.as_svg(path)
+        explorer_view::as_svg(self, path)
     }
 
     fn properties(&self) -> Vec<Property<Self>> {
@@ -862,7 +1141,7 @@ fn active_plan_never_deleted(model: &DnsModel, state: &DnsState) -> bool {
 fn some_enactor_applies_a_plan_to_every_endpoint(model: &DnsModel, state: &DnsState) -> bool {
     model
         .enactor_phases(state)
-        .any(|(_, phase)| matches!(phase, EnactorPhase::CleaningUp { .. }))
+        .any(|(_, phase)| phase.is_cleaning_up())
 }
 
 fn cleanup_deletes_a_plan(model: &DnsModel, state: &DnsState) -> bool {
@@ -890,5 +1169,26 @@ impl Presentation for DnsModel {
 
     fn described_properties(&self) -> Vec<DescribedProperty<Self>> {
         PROPERTIES.iter().map(PropertySpec::to_property).collect()
+    }
+
+    fn participants(&self) -> Vec<String> {
+        explorer_view::participants(self)
+    }
+
+    fn message(
+        &self,
+        before: &DnsState,
+        action: &Self::Action,
+        after: &DnsState,
+    ) -> Option<dnsrace_core::Message> {
+        explorer_view::message(self, before, action, after)
+    }
+
+    fn liveness_properties(&self) -> Vec<dnsrace_core::LivenessProperty<Self>> {
+        liveness::properties()
+    }
+
+    fn representative(&self, state: &DnsState) -> Option<DnsState> {
+        symmetry::representative(self, state)
     }
 }

@@ -4,8 +4,8 @@ use dnsrace_core::{Value, Variable};
 use stateright::actor::{ActorModelAction, Id};
 
 use crate::{
-    enactor_number, endpoint_name, ActorState, DnsModel, DnsMsg, DnsState, EnactorNumber,
-    EnactorPhase, Generation, Refusal, Route53State, PLANNER_INDEX,
+    enactor_number, endpoint_name, ActorState, BatchScope, DnsModel, DnsMsg, DnsState, DnsTimer,
+    EnactorNumber, EnactorPhase, Generation, GenerationSet, Refusal, Route53State, PLANNER_INDEX,
 };
 
 fn generation(generation: Option<Generation>) -> Value {
@@ -15,7 +15,7 @@ fn generation(generation: Option<Generation>) -> Value {
     }
 }
 
-fn actor_name(id: Id) -> String {
+pub(crate) fn actor_name(id: Id) -> String {
     match enactor_number(id) {
         Some(number) => number.to_string(),
         None => match usize::from(id) {
@@ -26,46 +26,74 @@ fn actor_name(id: Id) -> String {
     }
 }
 
-fn message_text(msg: &DnsMsg) -> String {
+fn scope_text(scope: BatchScope) -> &'static str {
+    match scope {
+        BatchScope::Endpoint(endpoint) => endpoint_name(endpoint),
+        BatchScope::AllEndpoints => "every endpoint",
+    }
+}
+
+fn generations_text(plans: GenerationSet) -> String {
+    let list: Vec<String> = plans.iter().map(|g| g.to_string()).collect();
+    match list.len() {
+        0 => "no plan".to_string(),
+        1 => format!("generation {}", list[0]),
+        _ => format!("generations {}", list.join(", ")),
+    }
+}
+
+pub(crate) fn message_text(msg: &DnsMsg) -> String {
     match *msg {
         DnsMsg::PublishPlan(g) => format!("publish generation {g}"),
         DnsMsg::PlanStored(g) => format!("generation {g} stored"),
         DnsMsg::GetLatestPlan => "which plan is the latest?".to_string(),
         DnsMsg::LatestPlan(g) => format!("latest plan is generation {g}"),
-        DnsMsg::GetAppliedGeneration => "which generation is applied?".to_string(),
-        DnsMsg::AppliedGeneration(0) => "no generation applied yet".to_string(),
-        DnsMsg::AppliedGeneration(g) => format!("generation {g} is applied"),
+        DnsMsg::GetAppliedGeneration(e) => format!("what does {} serve?", endpoint_name(e)),
+        DnsMsg::AppliedGeneration(e, 0) => format!("{} serves no plan yet", endpoint_name(e)),
+        DnsMsg::AppliedGeneration(e, g) => format!("{} serves generation {g}", endpoint_name(e)),
         DnsMsg::AcquireLock(e) => format!("lock {}", endpoint_name(e)),
         DnsMsg::LockGranted(e) => format!("lock on {} granted", endpoint_name(e)),
         DnsMsg::LockBusy(e) => format!("lock on {} busy", endpoint_name(e)),
-        DnsMsg::ChangeBatch { endpoint, plan } => {
-            format!(
-                "change batch: {} -> generation {plan}",
-                endpoint_name(endpoint)
-            )
+        DnsMsg::ReleaseLock(e) => format!("release lock on {}", endpoint_name(e)),
+        DnsMsg::LockReleased(e) => format!("lock on {} released", endpoint_name(e)),
+        DnsMsg::ChangeBatch { scope, plan } => {
+            format!("change batch: {} -> generation {plan}", scope_text(scope))
         }
-        DnsMsg::ChangeCommitted(e) => format!("change to {} committed", endpoint_name(e)),
-        DnsMsg::ChangeRefused(e, _) => format!("change to {} refused", endpoint_name(e)),
-        DnsMsg::DeleteOldPlans { applied } => format!("clean up after generation {applied}"),
-        DnsMsg::OldPlansDeleted => "clean-up done".to_string(),
+        DnsMsg::ChangeCommitted(scope) => format!("change to {} committed", scope_text(scope)),
+        DnsMsg::ChangeRefused(scope, _) => format!("change to {} refused", scope_text(scope)),
+        DnsMsg::GetActivePlans => "which plans are active?".to_string(),
+        DnsMsg::ActivePlans(plans) => format!("active: {}", generations_text(plans)),
+        DnsMsg::DeletePlans(plans) => format!("delete {}", generations_text(plans)),
+        DnsMsg::PlansDeleted => "clean-up done".to_string(),
+        DnsMsg::AcquireLease => "take the lease".to_string(),
+        DnsMsg::LeaseGranted => "lease granted".to_string(),
+        DnsMsg::LeaseBusy => "lease busy".to_string(),
+        DnsMsg::ReleaseLease => "release the lease".to_string(),
+        DnsMsg::LeaseReleased => "lease released".to_string(),
     }
 }
 
 fn enactor_value(phase: EnactorPhase) -> Value {
+    use EnactorPhase as P;
     let (name, plan, endpoint) = match phase {
-        EnactorPhase::PickingUpPlan => ("picking up plan", None, None),
-        EnactorPhase::CheckingFreshness { plan } => ("checking freshness", Some(plan), None),
-        EnactorPhase::Locking { plan, endpoint } => ("locking", Some(plan), Some(endpoint)),
-        EnactorPhase::Applying { plan, endpoint } => ("applying", Some(plan), Some(endpoint)),
-        EnactorPhase::CleaningUp { plan } => ("cleaning up", Some(plan), None),
+        P::AcquiringLease => ("acquiring lease", None, None),
+        P::PickingUpPlan => ("picking up plan", None, None),
+        P::CheckingFreshness { plan, endpoint } => (
+            "checking freshness",
+            Some(plan),
+            Some(endpoint_name(endpoint)),
+        ),
+        P::Locking { plan, endpoint } => ("locking", Some(plan), Some(endpoint_name(endpoint))),
+        P::Applying { plan, scope } => ("applying", Some(plan), Some(scope_text(scope))),
+        P::GivingUp { plan, endpoint } => ("giving up", Some(plan), Some(endpoint_name(endpoint))),
+        P::ReadingActivePlans { plan } => ("reading active plans", Some(plan), None),
+        P::CleaningUp { plan } => ("cleaning up", Some(plan), None),
+        P::ReleasingLease => ("releasing lease", None, None),
     };
     Value::record([
         ("phase", Value::str(name)),
         ("plan", generation(plan)),
-        (
-            "endpoint",
-            Value::str(endpoint.map_or("none", endpoint_name)),
-        ),
+        ("endpoint", Value::str(endpoint.unwrap_or("none"))),
     ])
 }
 
@@ -115,6 +143,15 @@ pub(crate) fn variables(model: &DnsModel, state: &DnsState) -> Vec<Variable> {
                     "deleted_plans".to_string(),
                     Value::set(route53.deleted_plans.iter().map(|g| Value::Int(g.into()))),
                 ));
+                if model.config.variant.safeguards().lease != crate::Lease::None {
+                    variables.push((
+                        "lease".to_string(),
+                        route53.lease.map_or_else(
+                            || Value::str("free"),
+                            |holder| Value::str(holder.to_string()),
+                        ),
+                    ));
+                }
                 variables.push((
                     "history".to_string(),
                     Value::record([
@@ -165,29 +202,33 @@ fn enactor_phase(model: &DnsModel, state: &DnsState, number: EnactorNumber) -> E
 pub(crate) fn describe_step(
     model: &DnsModel,
     before: &DnsState,
-    action: &ActorModelAction<DnsMsg, crate::DnsTimer, ()>,
+    action: &ActorModelAction<DnsMsg, DnsTimer, ()>,
     after: &DnsState,
 ) -> String {
+    let route53_before = model.route53(before);
+    let route53_after = model.route53(after);
     let ActorModelAction::Deliver { src, dst, msg } = action else {
         return match action {
-            ActorModelAction::Timeout(_, crate::DnsTimer::OperatorRepair) => {
-                let restored: Vec<String> = model
-                    .route53(before)
+            ActorModelAction::Timeout(_, DnsTimer::OperatorRepair) => {
+                let restored = route53_before
                     .deleted_plans
-                    .iter()
-                    .filter(|g| !model.route53(after).deleted_plans.contains(*g))
-                    .map(|g| g.to_string())
-                    .collect();
+                    .minus(route53_after.deleted_plans);
                 format!(
-                    "Operator restores the deleted tree of generation {} by hand",
-                    restored.join(", ")
+                    "Operator restores the deleted tree of {} by hand",
+                    generations_text(restored)
                 )
             }
+            ActorModelAction::Timeout(_, DnsTimer::LeaseExpiry) => format!(
+                "The lease of {} expires while it is delayed",
+                route53_before
+                    .lease
+                    .map_or("nobody".to_string(), |h| h.to_string())
+            ),
             other => model.format_action_text(other),
         };
     };
-    let route53_before = model.route53(before);
-    let route53_after = model.route53(after);
+    let enactor = || enactor_number(*dst).expect("only Enactors receive this");
+    let sender = || actor_name(*src);
     match *msg {
         DnsMsg::PublishPlan(g) => format!("Plan store receives generation {g} from the Planner"),
         DnsMsg::PlanStored(g) if g < model.config.generations => {
@@ -199,147 +240,197 @@ pub(crate) fn describe_step(
         DnsMsg::GetLatestPlan => format!(
             "Plan store hands generation {} to {}",
             model.latest_plan(before),
-            actor_name(*src)
+            sender()
         ),
         DnsMsg::LatestPlan(g) => format!(
-            "{} picks up generation {g} and asks Route 53 which plan is applied",
-            actor_name(*dst)
+            "{} picks up generation {g} and asks Route 53 what {} serves",
+            enactor(),
+            endpoint_name(0)
         ),
-        DnsMsg::GetAppliedGeneration => match route53_before.applied_generation() {
-            0 => format!("Route 53 tells {} no plan is applied yet", actor_name(*src)),
-            applied => format!(
-                "Route 53 tells {} generation {applied} is applied",
-                actor_name(*src)
+        DnsMsg::GetAppliedGeneration(e) => match route53_before.endpoints[usize::from(e)].alias {
+            None => format!(
+                "Route 53 tells {} that {} serves no plan yet",
+                sender(),
+                endpoint_name(e)
+            ),
+            Some(g) => format!(
+                "Route 53 tells {} that {} serves generation {g}",
+                sender(),
+                endpoint_name(e)
             ),
         },
-        DnsMsg::AppliedGeneration(applied) => {
-            let enactor = enactor_number(*dst).expect("only Enactors check freshness");
-            let applied_text = match applied {
-                0 => "the applied plan (none yet)".to_string(),
-                applied => format!("applied generation {applied}"),
+        DnsMsg::AppliedGeneration(e, applied) => {
+            let enactor = enactor();
+            let served = match applied {
+                0 => format!("what {} serves (nothing yet)", endpoint_name(e)),
+                g => format!("generation {g} on {}", endpoint_name(e)),
             };
             match enactor_phase(model, after, enactor) {
-                EnactorPhase::Locking { plan, .. } => format!(
-                    "{enactor} checks once that generation {plan} is newer than {applied_text}, and starts applying it"
-                ),
-                _ => format!("{enactor} drops its plan: it is not newer than {applied_text}"),
+                EnactorPhase::Locking { plan, .. } | EnactorPhase::Applying { plan, .. }
+                    if e == 0 =>
+                {
+                    let once = match model.config.variant.safeguards().recheck_freshness {
+                        true => "checks",
+                        false => "checks once",
+                    };
+                    format!("{enactor} {once} that generation {plan} is newer than {served}, and starts applying it")
+                }
+                EnactorPhase::Locking { plan, .. } => {
+                    format!("{enactor} checks again that generation {plan} is newer than {served}")
+                }
+                _ => format!("{enactor} drops its plan: it is not newer than {served}"),
             }
         }
-        DnsMsg::AcquireLock(e) => {
-            let records = &route53_before.endpoints[usize::from(e)];
-            match records.lock {
-                Some(holder) if Some(holder) != enactor_number(*src) => format!(
-                    "Route 53 refuses {} the lock on {}: {holder} holds it",
-                    actor_name(*src),
-                    endpoint_name(e)
-                ),
-                _ => format!(
-                    "Route 53 gives {} the lock on {}",
-                    actor_name(*src),
-                    endpoint_name(e)
-                ),
-            }
-        }
+        DnsMsg::AcquireLock(e) => match route53_before.endpoints[usize::from(e)].lock {
+            Some(holder) if Some(holder) != enactor_number(*src) => format!(
+                "Route 53 refuses {} the lock on {}: {holder} holds it",
+                sender(),
+                endpoint_name(e)
+            ),
+            _ => format!(
+                "Route 53 gives {} the lock on {}",
+                sender(),
+                endpoint_name(e)
+            ),
+        },
         DnsMsg::LockGranted(e) => format!(
             "{} sends its change batch for {}",
-            actor_name(*dst),
+            enactor(),
             endpoint_name(e)
         ),
         DnsMsg::LockBusy(e) => format!(
             "{} backs off and retries the lock on {}",
-            actor_name(*dst),
+            enactor(),
             endpoint_name(e)
         ),
-        DnsMsg::ChangeBatch { endpoint, plan } => {
-            let previous = route53_before.endpoints[usize::from(endpoint)].alias;
-            let committed = route53_after.endpoints[usize::from(endpoint)].alias == Some(plan)
-                && route53_after.endpoints[usize::from(endpoint)]
-                    .lock
-                    .is_none();
-            if !committed {
-                let refusal = match route53_before.deleted_plans.contains(plan) {
-                    true => Refusal::PlanDeleted(plan),
-                    false => Refusal::RollbackTargetDeleted(previous.unwrap_or(0)),
-                };
+        DnsMsg::ReleaseLock(e) => {
+            format!("Route 53 frees {}'s lock on {}", sender(), endpoint_name(e))
+        }
+        DnsMsg::LockReleased(_) => format!("{} starts over", enactor()),
+        DnsMsg::ChangeBatch { scope, plan } => {
+            let sender_number = enactor_number(*src).expect("only Enactors send batches");
+            let endpoints = match scope {
+                BatchScope::Endpoint(e) => e..e + 1,
+                BatchScope::AllEndpoints => 0..model.config.endpoints,
+            };
+            let safeguards = model.config.variant.safeguards();
+            if let Some(refusal) =
+                route53_before.refusal(sender_number, safeguards, endpoints.clone(), plan)
+            {
                 let why = match refusal {
                     Refusal::PlanDeleted(g) => format!("generation {g} was deleted"),
                     Refusal::RollbackTargetDeleted(g) => {
                         format!("the rollback record would point at deleted generation {g}")
                     }
+                    Refusal::NotNewer(g) => format!("it already serves generation {g}"),
+                    Refusal::LeaseLost => format!("{sender_number} no longer holds the lease"),
                 };
                 return format!(
-                    "Route 53 refuses {}'s change batch for {}: {why}",
-                    actor_name(*src),
-                    endpoint_name(endpoint)
+                    "Route 53 refuses {sender_number}'s change batch for {}: {why}",
+                    scope_text(scope)
                 );
             }
-            let overwrite = match previous {
-                Some(active) if active > plan => {
-                    format!(", overwriting newer generation {active}")
-                }
-                _ => String::new(),
+            let overwritten: Vec<String> = endpoints
+                .filter_map(|e| route53_before.endpoints[usize::from(e)].alias)
+                .filter(|active| *active > plan)
+                .map(|active| active.to_string())
+                .collect();
+            let overwrite = match overwritten.len() {
+                0 => String::new(),
+                _ => format!(", overwriting newer generation {}", overwritten.join(", ")),
             };
             format!(
-                "{} applies generation {plan} to endpoint {}{overwrite}",
-                actor_name(*src),
-                endpoint_name(endpoint)
+                "{sender_number} applies generation {plan} to {}{overwrite}",
+                match scope {
+                    BatchScope::Endpoint(e) => format!("endpoint {}", endpoint_name(e)),
+                    BatchScope::AllEndpoints => "every endpoint at once".to_string(),
+                }
             )
         }
-        DnsMsg::ChangeCommitted(e) => {
-            let enactor = enactor_number(*dst).expect("only Enactors apply plans");
+        DnsMsg::ChangeCommitted(scope) => {
+            let enactor = enactor();
             match enactor_phase(model, after, enactor) {
-                EnactorPhase::CleaningUp { plan } => format!(
-                    "{enactor} has applied generation {plan} to every endpoint and starts the clean-up"
-                ),
-                EnactorPhase::Locking { endpoint, .. } => format!(
+                phase if phase.is_cleaning_up() => {
+                    let plan = match phase {
+                        EnactorPhase::ReadingActivePlans { plan }
+                        | EnactorPhase::CleaningUp { plan } => plan,
+                        _ => unreachable!("cleaning up"),
+                    };
+                    format!("{enactor} has applied generation {plan} to every endpoint and starts the clean-up")
+                }
+                EnactorPhase::Locking { endpoint, .. }
+                | EnactorPhase::CheckingFreshness { endpoint, .. } => format!(
                     "{enactor} is done with {} and moves on to {}",
-                    endpoint_name(e),
+                    scope_text(scope),
                     endpoint_name(endpoint)
                 ),
-                _ => format!("{enactor} is done with {}", endpoint_name(e)),
+                _ => format!("{enactor} is done with {}", scope_text(scope)),
             }
         }
-        DnsMsg::ChangeRefused(e, _) => {
-            format!("{} retries endpoint {}", actor_name(*dst), endpoint_name(e))
+        DnsMsg::ChangeRefused(scope, refusal) => {
+            if refusal.gives_plan_up() {
+                format!("{} gives its plan up", enactor())
+            } else {
+                format!("{} retries {}", enactor(), scope_text(scope))
+            }
         }
-        DnsMsg::DeleteOldPlans { applied } => {
-            let deleted: Vec<String> = route53_after
+        DnsMsg::GetActivePlans => format!(
+            "Route 53 tells {} which plans are active: {}",
+            sender(),
+            generations_text(route53_before.active_plans())
+        ),
+        DnsMsg::ActivePlans(active) => format!(
+            "{} leaves {} out of its clean-up",
+            enactor(),
+            generations_text(active)
+        ),
+        DnsMsg::DeletePlans(plans) => {
+            let deleted = route53_after
                 .deleted_plans
-                .iter()
-                .filter(|g| !route53_before.deleted_plans.contains(*g))
-                .map(|g| g.to_string())
-                .collect();
+                .minus(route53_before.deleted_plans);
             let emptied: Vec<&str> = (0..model.config.endpoints)
                 .filter(|e| route53_after.is_emptied(*e) && !route53_before.is_emptied(*e))
                 .map(endpoint_name)
                 .collect();
-            let what = if deleted.is_empty() {
-                "deletes nothing new".to_string()
-            } else {
-                format!("deletes generation {}", deleted.join(", "))
-            };
-            let consequence = if emptied.is_empty() {
-                String::new()
-            } else {
-                format!(
+            let mut text = format!(
+                "Clean-up of {} deletes {}",
+                sender(),
+                generations_text(deleted)
+            );
+            let spared = plans.minus(deleted).minus(route53_before.deleted_plans);
+            if !spared.is_empty() {
+                text.push_str(&format!(" (Route 53 keeps {})", generations_text(spared)));
+            }
+            if !emptied.is_empty() {
+                text.push_str(&format!(
                     ": endpoint {} now resolves to no address",
                     emptied.join(", ")
-                )
-            };
-            format!(
-                "Clean-up of {} (after generation {applied}) {what}{consequence}",
-                actor_name(*src)
-            )
+                ));
+            }
+            text
         }
-        DnsMsg::OldPlansDeleted => format!(
-            "{} finishes its clean-up and goes back for the latest plan",
-            actor_name(*dst)
-        ),
+        DnsMsg::PlansDeleted => match model.config.variant.safeguards().lease {
+            crate::Lease::None => format!(
+                "{} finishes its clean-up and goes back for the latest plan",
+                enactor()
+            ),
+            _ => format!("{} finishes its clean-up and releases the lease", enactor()),
+        },
+        DnsMsg::AcquireLease => match route53_before.lease {
+            Some(holder) if Some(holder) != enactor_number(*src) => {
+                format!("Route 53 refuses {} the lease: {holder} holds it", sender())
+            }
+            _ => format!("Route 53 gives {} the lease", sender()),
+        },
+        DnsMsg::LeaseGranted => format!("{} asks for the latest plan", enactor()),
+        DnsMsg::LeaseBusy => format!("{} backs off and retries the lease", enactor()),
+        DnsMsg::ReleaseLease => format!("Route 53 frees the lease of {}", sender()),
+        DnsMsg::LeaseReleased => format!("{} starts over and asks for the lease", enactor()),
     }
 }
 
 impl DnsModel {
-    fn format_action_text(&self, action: &ActorModelAction<DnsMsg, crate::DnsTimer, ()>) -> String {
+    fn format_action_text(&self, action: &ActorModelAction<DnsMsg, DnsTimer, ()>) -> String {
         use stateright::Model;
         self.format_action(action)
     }

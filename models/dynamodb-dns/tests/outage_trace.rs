@@ -15,13 +15,13 @@ const EMPTIED_ENDPOINT_TRACE: &[&str] = &[
     "Plan store receives generation 3 from the Planner",
     "Planner produces generation 4",
     "Plan store receives generation 4 from the Planner",
-    "Enactor 1 picks up generation 1 and asks Route 53 which plan is applied",
-    "Route 53 tells Enactor 1 no plan is applied yet",
-    "Enactor 1 checks once that generation 1 is newer than the applied plan (none yet), and starts applying it",
+    "Enactor 1 picks up generation 1 and asks Route 53 what regional serves",
+    "Route 53 tells Enactor 1 that regional serves no plan yet",
+    "Enactor 1 checks once that generation 1 is newer than what regional serves (nothing yet), and starts applying it",
     "Plan store hands generation 4 to Enactor 2",
-    "Enactor 2 picks up generation 4 and asks Route 53 which plan is applied",
-    "Route 53 tells Enactor 2 no plan is applied yet",
-    "Enactor 2 checks once that generation 4 is newer than the applied plan (none yet), and starts applying it",
+    "Enactor 2 picks up generation 4 and asks Route 53 what regional serves",
+    "Route 53 tells Enactor 2 that regional serves no plan yet",
+    "Enactor 2 checks once that generation 4 is newer than what regional serves (nothing yet), and starts applying it",
     "Route 53 gives Enactor 2 the lock on regional",
     "Enactor 2 sends its change batch for regional",
     "Enactor 2 applies generation 4 to endpoint regional",
@@ -33,7 +33,7 @@ const EMPTIED_ENDPOINT_TRACE: &[&str] = &[
     "Enactor 2 sends its change batch for fips",
     "Enactor 2 applies generation 4 to endpoint fips",
     "Enactor 2 has applied generation 4 to every endpoint and starts the clean-up",
-    "Clean-up of Enactor 2 (after generation 4) deletes generation 1: endpoint regional now resolves to no address",
+    "Clean-up of Enactor 2 deletes generation 1: endpoint regional now resolves to no address",
 ];
 
 #[test]

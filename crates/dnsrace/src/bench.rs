@@ -1,0 +1,254 @@
+//! `dnsrace bench`: the engine's throughput and memory on fixed configurations, side by
+//! side with stateright's own depth-first checker on the same model.
+//!
+//! Every run is exhaustive (a property that always holds keeps either checker from
+//! stopping early), so both explore exactly the same states. For each run it prints the
+//! distinct states, the wall time, distinct states per second, the peak resident memory
+//! of that run (Linux: `VmHWM` after resetting it through `/proc/self/clear_refs`), and
+//! for dnsrace the bytes of the visited set per distinct state (fingerprint and parent
+//! link; the frontier, which holds whole states, is reported apart as its peak size).
+//! Then the ratios the engine is held to: dnsrace's throughput over stateright's DFS with
+//! the same thread count, and dnsrace with 2 threads over 1.
+
+use std::fmt::Write as _;
+use std::time::Instant;
+
+use clap::Args;
+use dnsrace_checker::{check, CheckOptions};
+use dnsrace_core::{DescribedProperty, Presentation};
+use dynamodb_dns::{DnsConfig, DnsModel};
+use stateright::{Checker, Model, Property};
+
+use crate::{emit, UsageError};
+
+/// The flags of `dnsrace bench`.
+#[derive(Args, Debug)]
+pub struct BenchArgs {
+    /// Which configurations (repeatable): small (2 Enactors, 1 endpoint, 4 generations),
+    /// medium (3, 1, 4), outage (3, 2, 5: minutes), large (3, 3, 6: hours). Default:
+    /// small and medium.
+    #[arg(long = "config", value_name = "NAME")]
+    pub configs: Vec<String>,
+    /// Runs of each measurement; the fastest counts (the machine may be shared).
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub repeat: u32,
+    /// Leave out stateright's DFS.
+    #[arg(long)]
+    pub no_stateright: bool,
+}
+
+const CONFIGS: &[(&str, u8, u8, u8)] = &[
+    ("small", 2, 1, 4),
+    ("medium", 3, 1, 4),
+    ("outage", 3, 2, 5),
+    ("large", 3, 3, 6),
+];
+
+/// The model with one property that always holds: no checker can stop early.
+#[derive(Clone)]
+struct Exhaustive(DnsModel);
+
+impl Model for Exhaustive {
+    type State = <DnsModel as Model>::State;
+    type Action = <DnsModel as Model>::Action;
+
+    fn init_states(&self) -> Vec<Self::State> {
+        self.0.init_states()
+    }
+
+    fn actions(&self, state: &Self::State, actions: &mut Vec<Self::Action>) {
+        self.0.actions(state, actions)
+    }
+
+    fn next_state(&self, state: &Self::State, action: Self::Action) -> Option<Self::State> {
+        self.0.next_state(state, action)
+    }
+
+    fn properties(&self) -> Vec<Property<Self>> {
+        vec![Property::always("exhaustive", |_, _| true)]
+    }
+}
+
+/// One measurement.
+struct Measure {
+    engine: String,
+    threads: usize,
+    distinct: u64,
+    seconds: f64,
+    peak_rss: Option<u64>,
+    visited_bytes_per_state: Option<f64>,
+    peak_frontier: Option<u64>,
+}
+
+impl Measure {
+    fn rate(&self) -> f64 {
+        self.distinct as f64 / self.seconds
+    }
+}
+
+/// Resets the peak resident memory (Linux 4.0+); false if it cannot.
+fn reset_peak() -> bool {
+    std::fs::write("/proc/self/clear_refs", "5").is_ok()
+}
+
+fn peak_rss() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+fn ours(config: DnsConfig, threads: usize, symmetry: bool) -> Measure {
+    let model = config.into_model();
+    let always: DescribedProperty<DnsModel> =
+        DescribedProperty::always("exhaustive", "always true", |_, _| true);
+    let reset = reset_peak();
+    let started = Instant::now();
+    let report = check(
+        &model,
+        &[always],
+        &CheckOptions {
+            threads,
+            symmetry,
+            ..CheckOptions::default()
+        },
+    );
+    let seconds = started.elapsed().as_secs_f64();
+    let statistics = &report.statistics;
+    let _ = model.described_properties();
+    Measure {
+        engine: format!("dnsrace BFS{}", if symmetry { " +symmetry" } else { "" }),
+        threads,
+        distinct: statistics.distinct_states,
+        seconds,
+        peak_rss: reset.then(peak_rss).flatten(),
+        visited_bytes_per_state: Some(
+            statistics.visited_bytes as f64 / statistics.distinct_states.max(1) as f64,
+        ),
+        peak_frontier: Some(statistics.peak_frontier),
+    }
+}
+
+fn stateright_dfs(config: DnsConfig, threads: usize) -> Measure {
+    let model = Exhaustive(config.into_model());
+    let reset = reset_peak();
+    let started = Instant::now();
+    let checker = model.checker().threads(threads).spawn_dfs().join();
+    let seconds = started.elapsed().as_secs_f64();
+    Measure {
+        engine: "stateright DFS".to_string(),
+        threads,
+        distinct: checker.unique_state_count() as u64,
+        seconds,
+        peak_rss: reset.then(peak_rss).flatten(),
+        visited_bytes_per_state: None,
+        peak_frontier: None,
+    }
+}
+
+/// The fastest of `repeat` runs.
+fn best(repeat: u32, run: impl Fn() -> Measure) -> Measure {
+    (0..repeat.max(1))
+        .map(|_| run())
+        .min_by(|a, b| a.seconds.total_cmp(&b.seconds))
+        .expect("at least one run")
+}
+
+/// Runs `dnsrace bench`.
+pub fn run(args: BenchArgs) -> Result<u8, UsageError> {
+    let names: Vec<String> = if args.configs.is_empty() {
+        vec!["small".into(), "medium".into()]
+    } else {
+        args.configs.clone()
+    };
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "| config | engine | threads | distinct states | time (s) | states/s | peak RSS (MiB) | visited B/state | peak frontier |"
+    );
+    let _ = writeln!(out, "|---|---|---|---|---|---|---|---|---|");
+    emit(&out)?;
+    let mut ratios = String::new();
+    for name in &names {
+        let &(_, enactors, endpoints, generations) = CONFIGS
+            .iter()
+            .find(|(config, ..)| config == name)
+            .ok_or_else(|| {
+                UsageError::new(format!(
+                    "--config `{name}` is not a benchmark configuration; they are: {}",
+                    CONFIGS
+                        .iter()
+                        .map(|(name, ..)| *name)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            })?;
+        let config = DnsConfig {
+            enactors,
+            endpoints,
+            generations,
+            ..DnsConfig::default()
+        };
+        let label = format!("{name} ({enactors}/{endpoints}/{generations})");
+        let mut measures = Vec::new();
+        for threads in [1, 2] {
+            measures.push(best(args.repeat, || ours(config, threads, false)));
+            if !args.no_stateright {
+                measures.push(best(args.repeat, || stateright_dfs(config, threads)));
+            }
+        }
+        measures.push(best(args.repeat, || ours(config, 2, true)));
+        let mut rows = String::new();
+        for m in &measures {
+            let _ = writeln!(
+                rows,
+                "| {label} | {} | {} | {} | {:.2} | {:.0} | {} | {} | {} |",
+                m.engine,
+                m.threads,
+                m.distinct,
+                m.seconds,
+                m.rate(),
+                m.peak_rss.map_or("n/a".to_string(), |b| format!(
+                    "{:.0}",
+                    b as f64 / 1048576.0
+                )),
+                m.visited_bytes_per_state
+                    .map_or("-".to_string(), |b| format!("{b:.1}")),
+                m.peak_frontier.map_or("-".to_string(), |f| f.to_string()),
+            );
+        }
+        emit(&rows)?;
+        let find = |engine: &str, threads: usize| {
+            measures
+                .iter()
+                .find(|m| m.engine == engine && m.threads == threads)
+        };
+        if let (Some(one), Some(two)) = (find("dnsrace BFS", 1), find("dnsrace BFS", 2)) {
+            let _ = writeln!(
+                ratios,
+                "{label}: dnsrace 2 threads / 1 thread = {:.2}x",
+                two.rate() / one.rate()
+            );
+            for (ours, threads) in [(one, 1), (two, 2)] {
+                if let Some(theirs) = find("stateright DFS", threads) {
+                    let _ = writeln!(
+                        ratios,
+                        "{label}: dnsrace / stateright DFS with {threads} thread{} = {:.2}x",
+                        if threads == 1 { "" } else { "s" },
+                        ours.rate() / theirs.rate()
+                    );
+                }
+            }
+            if let Some(symmetric) = find("dnsrace BFS +symmetry", 2) {
+                let _ = writeln!(
+                    ratios,
+                    "{label}: symmetry reduction {:.2}x fewer states, {:.2}x less time",
+                    two.distinct as f64 / symmetric.distinct as f64,
+                    two.seconds / symmetric.seconds
+                );
+            }
+        }
+    }
+    emit(&format!("\n{ratios}"))?;
+    Ok(0)
+}

@@ -1,0 +1,113 @@
+//! What a long check needs: the liveness properties to check, a progress line on stderr,
+//! and Ctrl-C that stops the search and still prints what it found.
+
+use std::io::{IsTerminal, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use dnsrace_checker::{check_with_liveness, Progress, Report};
+use dnsrace_core::{DescribedProperty, LivenessProperty};
+use dynamodb_dns::{DnsModel, LIVENESS_PROPERTIES};
+
+use crate::search_args::SearchArgs;
+
+/// The liveness properties to check: those `--property` names, or all of them with
+/// `--liveness`.
+pub fn select_liveness(names: &[String], all: bool) -> Vec<LivenessProperty<DnsModel>> {
+    LIVENESS_PROPERTIES
+        .iter()
+        .filter(|spec| all || names.iter().any(|name| name == spec.name))
+        .map(|spec| (spec.property)())
+        .collect()
+}
+
+/// The flag the Ctrl-C handler raises. The handler is installed once per process (the
+/// `ctrlc` crate: a portable SIGINT / console handler without `unsafe` code of our own,
+/// which the workspace forbids); each run gets a fresh flag.
+fn ctrl_c_flag() -> Arc<AtomicBool> {
+    static CURRENT: Mutex<Option<Arc<AtomicBool>>> = Mutex::new(None);
+    static INSTALLED: std::sync::Once = std::sync::Once::new();
+    let flag = Arc::new(AtomicBool::new(false));
+    *CURRENT.lock().unwrap_or_else(|e| e.into_inner()) = Some(Arc::clone(&flag));
+    INSTALLED.call_once(|| {
+        let _ = ctrlc::set_handler(|| {
+            let current = CURRENT.lock().unwrap_or_else(|e| e.into_inner()).clone();
+            match current {
+                // A second Ctrl-C while the first is being honoured: leave now.
+                Some(flag) if flag.swap(true, Ordering::SeqCst) => std::process::exit(130),
+                Some(_) => {}
+                None => std::process::exit(130),
+            }
+        });
+    });
+    flag
+}
+
+/// Runs the check with a progress line (on a terminal, unless `quiet`) and Ctrl-C
+/// handling: Ctrl-C stops the search, and the report says it is inconclusive.
+pub fn run_check(
+    model: &DnsModel,
+    properties: &[DescribedProperty<DnsModel>],
+    liveness: &[LivenessProperty<DnsModel>],
+    search: &SearchArgs,
+    quiet: bool,
+) -> Report {
+    let progress = Arc::new(Progress::default());
+    let mut options = search.options();
+    options.stop = Some(ctrl_c_flag());
+    options.progress = Some(Arc::clone(&progress));
+    let show = !quiet && std::io::stderr().is_terminal();
+    let done = Arc::new(AtomicBool::new(false));
+    let printer = show.then(|| {
+        let done = Arc::clone(&done);
+        std::thread::spawn(move || print_progress(&progress, &done))
+    });
+    let report = check_with_liveness(model, properties, liveness, &options);
+    done.store(true, Ordering::Relaxed);
+    if let Some(printer) = printer {
+        let _ = printer.join();
+    }
+    report
+}
+
+/// After two seconds, rewrites one line on stderr every second until `done`; then clears
+/// it.
+fn print_progress(progress: &Progress, done: &AtomicBool) {
+    let started = Instant::now();
+    let mut shown = false;
+    let mut next = Duration::from_secs(2);
+    while !done.load(Ordering::Relaxed) {
+        std::thread::sleep(Duration::from_millis(50));
+        let elapsed = started.elapsed();
+        if elapsed < next {
+            continue;
+        }
+        next = elapsed + Duration::from_secs(1);
+        let now = progress.snapshot();
+        let line = if now.analysing {
+            format!(
+                "{} distinct states; analysing the state graph for liveness...",
+                now.distinct
+            )
+        } else {
+            format!(
+                "{} distinct states, {:.0} states/s, depth {}, queue {} ({:.0}s; Ctrl-C stops)",
+                now.distinct,
+                now.generated as f64 / elapsed.as_secs_f64(),
+                now.depth,
+                now.queue,
+                elapsed.as_secs_f64()
+            )
+        };
+        let mut stderr = std::io::stderr().lock();
+        let _ = write!(stderr, "\r{line}\x1b[K");
+        let _ = stderr.flush();
+        shown = true;
+    }
+    if shown {
+        let mut stderr = std::io::stderr().lock();
+        let _ = write!(stderr, "\r\x1b[K");
+        let _ = stderr.flush();
+    }
+}
