@@ -12,26 +12,26 @@ use crate::{Generation, PropertyKind, ENDPOINT_NAMES, MAX_GENERATIONS, PROPERTIE
 
 /// Which version of the automation to model: the system as built, or one candidate fix.
 ///
-/// [PM] says AWS disabled the automation worldwide and would fix the race and add
+/// \[PM\] says AWS disabled the automation worldwide and would fix the race and add
 /// protections against applying incorrect plans, without saying how. Each variant is one
 /// answer; the checker, not this list, says whether it works. Each is a set of
 /// [`Safeguards`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Variant {
-    /// The system as built in October 2025, as described in [PM].
+    /// The system as built in October 2025, as described in \[PM\].
     #[default]
     AsBuilt,
     /// Re-check freshness before every endpoint, not only before the first: a separate
-    /// read of what the endpoint serves, still check-then-act. Answers [PM]'s stale
+    /// read of what the endpoint serves, still check-then-act. Answers \[PM\]'s stale
     /// one-time check.
     RecheckFreshness,
     /// Conditional write: Route 53 compares generations inside the change batch and
-    /// refuses a plan that is not newer than what the endpoint serves. Answers [PM]'s
+    /// refuses a plan that is not newer than what the endpoint serves. Answers \[PM\]'s
     /// stale check by moving it into the transaction.
     ConditionalWrite,
     /// The clean-up first reads which plans the aliases target, then deletes the old
-    /// plans that are not among them: two separate steps. Answers [PM]'s clean-up that
+    /// plans that are not among them: two separate steps. Answers \[PM\]'s clean-up that
     /// deleted the active plan.
     CleanupSkipsActive,
     /// Guarded delete: Route 53 itself refuses, atomically, to delete a tree that an
@@ -39,7 +39,7 @@ pub enum Variant {
     GuardedDelete,
     /// One global lock with a lease, held by an Enactor for its whole application and
     /// clean-up, without fencing: the lease can expire while its holder is delayed, and
-    /// the holder's late writes still land. Answers [PM]'s concurrent Enactors.
+    /// the holder's late writes still land. Answers \[PM\]'s concurrent Enactors.
     GlobalLease,
     /// The same global lease with a fencing token: Route 53 refuses every write whose
     /// sender no longer holds the lease.
@@ -199,7 +199,7 @@ impl Variant {
 /// [`DnsConfig::validate`] enforces the ranges.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct DnsConfig {
-    /// How many DNS Enactors run. Range 1–5, default 3 ([PM]: one per Availability Zone,
+    /// How many DNS Enactors run. Range 1–5, default 3 (\[PM\]: one per Availability Zone,
     /// three in US-EAST-1).
     pub enactors: u8,
     /// How many endpoints one plan covers, walked in order starting with the regional
@@ -209,7 +209,7 @@ pub struct DnsConfig {
     /// Planner that never stops. Range 1–8, default 5.
     pub generations: Generation,
     /// The clean-up deletes plans more than this many generations older than the plan it
-    /// just applied ("significantly older" in [PM]; the real value is not public).
+    /// just applied ("significantly older" in \[PM\]; the real value is not public).
     /// Range 0–7, default 2.
     pub cleanup_threshold: Generation,
     /// Whether an operator may restore a deleted tree that an alias targets. Default off,

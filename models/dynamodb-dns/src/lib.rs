@@ -12,10 +12,10 @@
 //!
 //! ## Sources
 //!
-//! - **[PM]** AWS, *Summary of the Amazon DynamoDB Service Disruption in the Northern
+//! - **\[PM\]** AWS, *Summary of the Amazon DynamoDB Service Disruption in the Northern
 //!   Virginia (US-EAST-1) Region*, <https://aws.amazon.com/message/101925/>.
 //!   Cited below by the paragraph that supports a choice, paraphrased.
-//! - **[TALK]** AWS re:Invent 2025, talk DAT453: detail on the per-endpoint locks and the
+//! - **\[TALK\]** AWS re:Invent 2025, talk DAT453: detail on the per-endpoint locks and the
 //!   rollback records.
 //!
 //! Where neither source says how something works, the choice is marked **assumption**.
@@ -25,48 +25,48 @@
 //!
 //! | actor | stands for | source |
 //! |---|---|---|
-//! | [`Role::Planner`] | the DNS Planner: watches load-balancer health and keeps producing new plans, each with a higher generation | [PM] "DNS management system": the Planner periodically creates a new plan for each endpoint |
-//! | [`Role::PlanStore`] | where plans wait for the Enactors; it hands out the *latest* plan | [PM] each Enactor picks up the latest plan; **assumption**: reads are atomic |
-//! | [`Role::Route53`] | Route 53: per endpoint an alias record (the active plan's tree), a rollback record (the previous plan's tree) and a lock; the set of deleted plans | [PM] records per plan, deleting a plan removes its records; [TALK] the lock TXT record and the rollback record |
-//! | [`Role::Enactor`] | a DNS Enactor, one per Availability Zone (three by default), fully independent of the others | [PM] three Enactors, one per AZ, that operate independently |
+//! | [`Role::Planner`] | the DNS Planner: watches load-balancer health and keeps producing new plans, each with a higher generation | \[PM\] "DNS management system": the Planner periodically creates a new plan for each endpoint |
+//! | [`Role::PlanStore`] | where plans wait for the Enactors; it hands out the *latest* plan | \[PM\] each Enactor picks up the latest plan; **assumption**: reads are atomic |
+//! | [`Role::Route53`] | Route 53: per endpoint an alias record (the active plan's tree), a rollback record (the previous plan's tree) and a lock; the set of deleted plans | \[PM\] records per plan, deleting a plan removes its records; \[TALK\] the lock TXT record and the rollback record |
+//! | [`Role::Enactor`] | a DNS Enactor, one per Availability Zone (three by default), fully independent of the others | \[PM\] three Enactors, one per AZ, that operate independently |
 //!
 //! Actors talk only by messages over an unordered network that never duplicates or loses
 //! a message. Delay is delivery order: any message may wait while any other is delivered,
-//! which is how one Enactor falls far behind another ([PM]: an Enactor was "unusually"
+//! which is how one Enactor falls far behind another (\[PM\]: an Enactor was "unusually"
 //! delayed while retrying endpoints).
 //!
 //! ## One Enactor's loop, step by step
 //!
 //! 1. **Pick up the latest plan** (`GetLatestPlan` → `LatestPlan`). Every Enactor reads
-//!    whatever is newest at that moment; there is no queue handing plans out. [PM]
+//!    whatever is newest at that moment; there is no queue handing plans out. \[PM\]
 //! 2. **Check freshness once**: ask Route 53 what the first endpoint serves
 //!    (`GetAppliedGeneration` → `AppliedGeneration`) and go on only if the plan is newer;
-//!    otherwise drop it and go back to 1. [PM] the one-time check, made before the plan
+//!    otherwise drop it and go back to 1. \[PM\] the one-time check, made before the plan
 //!    application starts, that the plan is newer than the previously applied one.
 //!    **Assumption**: "previously applied" is what the first endpoint's alias targets
 //!    (every endpoint carries the same plan when the automation works).
 //! 3. **Walk the endpoints in order**, for each: take the endpoint's lock (`AcquireLock`;
 //!    on `LockBusy`, back off and retry), then send one atomic change batch
 //!    (`ChangeBatch`) that points the alias at the plan's tree, the rollback record at the
-//!    tree the alias targeted before, and frees the lock. [PM] one endpoint at a time,
-//!    retrying an endpoint blocked by another Enactor until it succeeds; [TALK] the lock is
+//!    tree the alias targeted before, and frees the lock. \[PM\] one endpoint at a time,
+//!    retrying an endpoint blocked by another Enactor until it succeeds; \[TALK\] the lock is
 //!    a TXT record rewritten by every change batch.
 //! 4. **Clean up** (`DeletePlans`): delete every plan more than
 //!    [`DnsConfig::cleanup_threshold`] generations older than the one just applied, without
-//!    asking whether any record still uses it. [PM] the clean-up removes plans that are
+//!    asking whether any record still uses it. \[PM\] the clean-up removes plans that are
 //!    "significantly older"; **assumption**: the threshold is not public, so it is a
 //!    parameter (default 2), and the whole clean-up is one Route 53 batch.
 //!
 //! Route 53 refuses, as a whole, a change batch that would point a record at a tree that
 //! no longer exists: the plan's own tree, or (for the rollback record) the tree the alias
-//! targets now. [PM] once the active plan was deleted, the inconsistent state stopped
+//! targets now. \[PM\] once the active plan was deleted, the inconsistent state stopped
 //! every later plan update by any Enactor. **Assumption**: a refused batch writes nothing,
 //! so the Enactor keeps the endpoint's lock and retries; only when its own plan is gone
 //! does it give the plan up (`ReleaseLock`) and start over.
 //!
 //! ## Candidate fixes
 //!
-//! [PM] says AWS disabled the automation, fixed the race and added protections against
+//! \[PM\] says AWS disabled the automation, fixed the race and added protections against
 //! applying incorrect plans, but not how. [`Variant`] lists candidate fixes (re-checking
 //! freshness, a conditional write, a clean-up that skips active plans, a guarded delete,
 //! a global lease with and without fencing, the fix published with the Promela model,
@@ -87,7 +87,7 @@
 //!
 //! ## What is left out
 //!
-//! Load-balancer health and weights (a plan is just its generation: [PM] a correct plan
+//! Load-balancer health and weights (a plan is just its generation: \[PM\] a correct plan
 //! never leaves an endpoint without addresses), DNS caching, the EC2 and NLB cascade that
 //! followed, Enactor crashes and endpoint-lock expiry (endpoint locks never expire here;
 //! the lease variants model an expiring global lease).
@@ -131,7 +131,7 @@ pub const MAX_GENERATIONS: Generation = 8;
 pub type Endpoint = u8;
 
 /// The endpoints one regional plan covers, in the order the Enactors walk them. The race
-/// needs only the first; the others are what make an Enactor's walk long. [PM] the plan
+/// needs only the first; the others are what make an Enactor's walk long. \[PM\] the plan
 /// covers the regional endpoint and others such as the FIPS and IPv6 ones.
 pub const ENDPOINT_NAMES: [&str; 4] = ["regional", "fips", "ipv6", "account"];
 
@@ -221,9 +221,9 @@ pub struct EndpointRecords {
     /// `None` until the first plan is applied.
     pub alias: Option<Generation>,
     /// The plan whose tree the rollback record targets: the previously active plan,
-    /// written in the same batch as the alias. [TALK]
+    /// written in the same batch as the alias. \[TALK\]
     pub rollback: Option<Generation>,
-    /// Which Enactor holds the endpoint's lock (a TXT record in Route 53). [TALK]
+    /// Which Enactor holds the endpoint's lock (a TXT record in Route 53). \[TALK\]
     pub lock: Option<EnactorNumber>,
 }
 
@@ -407,7 +407,7 @@ pub enum Refusal {
 
 impl Refusal {
     /// Whether the Enactor gives its plan up (rather than retrying the same batch).
-    /// [PM]: an Enactor retries an endpoint until it succeeds; **assumption**: a plan
+    /// \[PM\]: an Enactor retries an endpoint until it succeeds; **assumption**: a plan
     /// that is gone, stale or no longer leased is given up instead.
     pub fn gives_plan_up(self) -> bool {
         !matches!(self, Refusal::RollbackTargetDeleted(_))

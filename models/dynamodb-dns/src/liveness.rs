@@ -1,6 +1,6 @@
 //! The liveness properties: "the automation could not repair it".
 //!
-//! [PM] says that once the active plan was deleted, the automation could not update the
+//! \[PM\] says that once the active plan was deleted, the automation could not update the
 //! endpoint any more and engineers had to repair it by hand. Safety properties say the
 //! record went empty; these two say it *stayed* empty. Both are decided by the checker on
 //! the whole explored state graph (see `dnsrace_core::LivenessProperty`).

@@ -1,6 +1,6 @@
 //! Symmetry reduction: the Enactors are interchangeable.
 //!
-//! The three Enactors run the same code and start in the same state ([PM]: one per
+//! The three Enactors run the same code and start in the same state (\[PM\]: one per
 //! Availability Zone, fully independent), so two system states that differ only by which
 //! Enactor is called 1, 2 or 3 behave alike, and every property of this model gives them
 //! the same verdict (no property names a particular Enactor). The checker can therefore
