@@ -28,7 +28,8 @@
 //! plain scoped threads, not a rayon pool: the engine runs each check in its own rayon
 //! pool, and a rayon worker waiting for another pool steals queued work, which would start
 //! every variant at once. Bounds (`--max-states`, `--max-depth`, `--timeout`) apply to
-//! each variant's check.
+//! each variant's check; `--max-memory` caps the whole process, so it stops every check
+//! running when it is reached.
 
 use std::fmt::Write as _;
 use std::io::IsTerminal;
