@@ -3,7 +3,7 @@
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hash, Hasher};
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -108,7 +108,8 @@ where
 ///
 /// # Panics
 ///
-/// As [`check`].
+/// As [`check`], and if there are more than [`MAX_LIVENESS_PROPERTIES`] liveness
+/// properties.
 pub fn check_with_liveness<M>(
     model: &M,
     properties: &[DescribedProperty<M>],
@@ -119,6 +120,11 @@ where
     M: Presentation + Sync,
     M::State: Hash + Send + Sync,
 {
+    assert!(
+        liveness.len() <= MAX_LIVENESS_PROPERTIES,
+        "at most {MAX_LIVENESS_PROPERTIES} liveness properties can be checked at once, not {}",
+        liveness.len()
+    );
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.threads)
         .thread_name(|index| format!("dnsrace-checker-{index}"))
@@ -190,12 +196,22 @@ type FpMap<V> = HashMap<u64, V, BuildHasherDefault<IdentityHasher>>;
 
 /// A state of the frontier: the real state (never a renamed representative, so traces
 /// replay through it), its class fingerprint, its candidate key `(parent index << 32) |
-/// action index` (smaller keys come first in sequential BFS order) and its parent's tag.
+/// action index` (smaller keys come first in sequential BFS order), its parent's tag, and
+/// what the state says about the properties, evaluated when it was generated (while it was
+/// still in the cache).
 struct Node<S> {
     fp: u64,
     key: u64,
     tag: u32,
-    state: S,
+    /// Bit `i`: the state decides property `i` (evaluated only for the properties still
+    /// undecided when its level began, and only for the first 64).
+    decided: u64,
+    /// The liveness flags: bits `2k` (goal) and `2k + 1` (trigger) of liveness property
+    /// `k`, which is the graph's flag-byte layout read as a little-endian word.
+    flags: u64,
+    /// `None` once expanded: a state is dropped right after its successors are generated,
+    /// while it is still in the cache, rather than in a separate pass over the level.
+    state: Option<S>,
 }
 
 /// The frontier, as the chunks phase A produced (never flattened: that would copy every
@@ -205,6 +221,13 @@ type Level<S> = Vec<Vec<Node<S>>>;
 /// A slice of the frontier processed as one task: segment, start, end, global index of
 /// `start`.
 type WorkItem = (usize, usize, usize, u64);
+
+/// Properties the engine evaluates while a state is fresh (the rest, rarely any, are
+/// evaluated in a pass over the new level).
+const EVALUATED_AT_BIRTH: usize = 64;
+
+/// Liveness properties one check can decide: their flags fill one 64-bit word a state.
+pub const MAX_LIVENESS_PROPERTIES: usize = 32;
 
 /// The edges one task found, before their targets have numbers.
 #[derive(Default)]
@@ -320,6 +343,38 @@ fn decides<M: Model>(model: &M, property: &DescribedProperty<M>, state: &M::Stat
         Expectation::Sometimes => holds,
         Expectation::Eventually => false,
     }
+}
+
+/// What a new state says: which of the `pending` properties (a bit set of indices) it
+/// decides, and its liveness flags (see [`Node::flags`]).
+fn assess<M: Model>(
+    model: &M,
+    properties: &[DescribedProperty<M>],
+    pending: u64,
+    liveness: &[LivenessProperty<M>],
+    state: &M::State,
+) -> (u64, u64) {
+    let mut decided = 0;
+    let mut bits = pending;
+    while bits != 0 {
+        let index = bits.trailing_zeros() as usize;
+        bits &= bits - 1;
+        if decides(model, &properties[index], state) {
+            decided |= 1 << index;
+        }
+    }
+    let mut flags = 0;
+    for (k, property) in liveness.iter().enumerate() {
+        if (property.goal)(model, state) {
+            flags |= 1 << (2 * k);
+        }
+        if let Liveness::LeadsTo { trigger, .. } = &property.kind {
+            if trigger(model, state) {
+                flags |= 1 << (2 * k + 1);
+            }
+        }
+    }
+    (decided, flags)
 }
 
 /// The label byte of one step for one liveness property.
@@ -473,7 +528,7 @@ where
                     Err(bound) => break self.bounded(bound),
                 }
             }
-            match self.expand(&frontier) {
+            match self.expand(&mut frontier) {
                 Ok(next) => {
                     if !next.is_empty() {
                         self.depth += 1;
@@ -488,6 +543,7 @@ where
 
     /// Level 0: the initial states within the boundary, first occurrence of each class.
     fn initial_level(&mut self) -> Result<Level<M::State>, Bound> {
+        let pending = self.pending();
         let mut level = Vec::new();
         let mut seen = HashSet::new();
         for (index, state) in self.model.init_states().into_iter().enumerate() {
@@ -497,11 +553,15 @@ where
             }
             let fp = self.class_fp(&state);
             if seen.insert(fp) {
+                let (decided, flags) =
+                    assess(self.model, self.properties, pending, self.liveness, &state);
                 level.push(Node {
                     fp,
                     key: index as u64,
                     tag: 0,
-                    state,
+                    decided,
+                    flags,
+                    state: Some(state),
                 });
             }
         }
@@ -516,14 +576,24 @@ where
                 .map(|(number, node)| (node.fp, 0, number as u32))
                 .collect(),
         );
-        let mut level = vec![level];
+        let level = vec![level];
         if let Some(graph) = &mut self.graph {
             graph
                 .parents
                 .extend(std::iter::repeat_n(ROOT, level[0].len()));
         }
-        self.record_discoveries(&mut level, 0);
+        self.record_discoveries(&level, 0, pending);
         Ok(level)
+    }
+
+    /// The properties still undecided, among those evaluated as states are generated.
+    fn pending(&self) -> u64 {
+        (0..self.properties.len().min(EVALUATED_AT_BIRTH))
+            .filter(|&index| {
+                self.found[index].is_none()
+                    && self.properties[index].property.expectation != Expectation::Eventually
+            })
+            .fold(0, |bits, index| bits | 1 << index)
     }
 
     fn every_property_decided(&self) -> bool {
@@ -555,10 +625,15 @@ where
         Completeness::Bounded { reason }
     }
 
-    /// Cuts the frontier into tasks small enough to balance and to notice a bound soon.
+    /// States per task: small enough to balance the threads and to notice a bound soon.
+    fn task_size(&self, total: usize) -> usize {
+        (total / (self.threads * 16)).clamp(1, 1024)
+    }
+
+    /// Cuts the frontier into tasks (see [`Self::task_size`]).
     fn work_items(&self, frontier: &Level<M::State>) -> Vec<WorkItem> {
         let total: usize = frontier.iter().map(Vec::len).sum();
-        let size = (total / (self.threads * 16)).clamp(1, 1024);
+        let size = self.task_size(total);
         let mut items = Vec::with_capacity(total / size + frontier.len());
         let mut base = 0u64;
         for (segment, nodes) in frontier.iter().enumerate() {
@@ -573,44 +648,71 @@ where
         items
     }
 
-    /// Explores one level: returns the next frontier, or the bound that stopped it (then
-    /// nothing of the level is kept).
-    fn expand(&mut self, frontier: &Level<M::State>) -> Result<Level<M::State>, Bound> {
+    /// Explores one level, taking (and dropping) each frontier state as it goes: returns
+    /// the next frontier, or the bound that stopped it (then nothing of the level is
+    /// kept).
+    ///
+    /// Phase A expands the tasks in parallel. Each worker thread keeps its own map of the
+    /// level's new fingerprints to the smallest candidate key it has seen, so it stores a
+    /// state only if it beats what that thread already has, without locks or shared
+    /// cache lines. The maps are then merged shard by shard, and phase C keeps each
+    /// fingerprint's smallest candidate overall: the same one whatever the thread count.
+    fn expand(&mut self, frontier: &mut Level<M::State>) -> Result<Level<M::State>, Bound> {
         let model = self.model;
+        let properties = self.properties;
         let liveness = self.liveness;
+        let pending = self.pending();
         let record_edges = self.graph.is_some();
         let symmetry = self.symmetry;
         let watch = &self.watch;
         let visited = &self.visited;
         let progress = self.options.progress.as_deref();
-        let budget = self
-            .options
-            .max_states
-            .map(|max| max.saturating_sub(visited.len()));
-        let new_states = AtomicUsize::new(0);
-        // This level's new states: fp -> smallest candidate key so far.
-        let level: Vec<Mutex<FpMap<u64>>> = (0..SHARDS).map(|_| Mutex::default()).collect();
+        let threads = self.threads;
+        let frontier_len: usize = frontier.iter().map(Vec::len).sum();
+        // One set of candidate maps (fp -> smallest key), split into shards, per thread.
+        let candidates: Vec<Mutex<Vec<FpMap<u64>>>> = (0..threads)
+            .map(|_| Mutex::new((0..SHARDS).map(|_| FpMap::default()).collect()))
+            .collect();
+
+        let size = self.task_size(frontier_len);
+        let mut items: Vec<(&mut [Node<M::State>], u64)> =
+            Vec::with_capacity(frontier_len / size + frontier.len());
+        let mut base = 0u64;
+        for nodes in frontier.iter_mut() {
+            let len = nodes.len() as u64;
+            for (index, chunk) in nodes.chunks_mut(size).enumerate() {
+                items.push((chunk, base + (index * size) as u64));
+            }
+            base += len;
+        }
 
         // Phase A: expand, in parallel; `collect` keeps the tasks' outputs in order.
-        let items = self.work_items(frontier);
         let outputs: Vec<ChunkOutput<M::State>> = items
-            .par_iter()
-            .map_init(Vec::new, |actions, &(segment, start, end, base)| {
+            .into_par_iter()
+            .map_init(Vec::new, |actions, (nodes, base)| {
                 let mut out = ChunkOutput {
-                    nodes: Vec::new(),
+                    nodes: Vec::with_capacity(nodes.len()),
                     generated: 0,
                     edges: ChunkEdges::default(),
                 };
                 if watch.poll() {
                     return out;
                 }
-                for (offset, node) in frontier[segment][start..end].iter().enumerate() {
+                // Only this thread ever locks its own maps: the lock is never contended.
+                let thread = rayon::current_thread_index().unwrap_or(0) % threads;
+                let mut maps = candidates[thread]
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner);
+                for (offset, node) in nodes.iter_mut().enumerate() {
                     if watch.aborted() {
                         break;
                     }
+                    let Some(state) = node.state.take() else {
+                        continue;
+                    };
                     let index = base + offset as u64;
                     let parent_tag = tag_of(node.fp);
-                    model.actions(&node.state, actions);
+                    model.actions(&state, actions);
                     let mut count = 0u32;
                     for (action_index, action) in actions.drain(..).enumerate() {
                         let labels_at = out.edges.labels.len();
@@ -618,11 +720,11 @@ where
                             for property in liveness {
                                 out.edges
                                     .labels
-                                    .push(label(model, property, &node.state, &action));
+                                    .push(label(model, property, &state, &action));
                             }
                         }
                         let next = model
-                            .next_state(&node.state, action)
+                            .next_state(&state, action)
                             .filter(|next| model.within_boundary(next));
                         let Some(next) = next else {
                             out.edges.labels.truncate(labels_at);
@@ -634,35 +736,33 @@ where
                             out.edges.targets.push(fp);
                             count += 1;
                         }
-                        if visited.contains(fp) {
-                            continue;
-                        }
                         debug_assert!(index < 1 << 32 && (action_index as u64) < 1 << 32);
                         let key = (index << 32) | action_index as u64;
-                        let mut shard = level[level_shard(fp)]
-                            .lock()
-                            .unwrap_or_else(PoisonError::into_inner);
-                        match shard.entry(fp) {
-                            Entry::Vacant(entry) => {
-                                entry.insert(key);
-                                drop(shard);
-                                let count = new_states.fetch_add(1, Ordering::Relaxed) + 1;
-                                if budget.is_some_and(|budget| count > budget) {
-                                    watch.raise(Bound::MaxStates);
-                                }
-                            }
+                        // The level's own map first: most successors that are not new
+                        // were found earlier in this level (interleavings of the same
+                        // steps), and this map is far smaller than the visited set.
+                        match maps[level_shard(fp)].entry(fp) {
                             Entry::Occupied(mut entry) => {
                                 if *entry.get() < key {
                                     continue; // an earlier candidate already has it
                                 }
                                 entry.insert(key);
                             }
+                            Entry::Vacant(entry) => {
+                                if visited.contains(fp) {
+                                    continue;
+                                }
+                                entry.insert(key);
+                            }
                         }
+                        let (decided, flags) = assess(model, properties, pending, liveness, &next);
                         out.nodes.push(Node {
                             fp,
                             key,
                             tag: parent_tag,
-                            state: next,
+                            decided,
+                            flags,
+                            state: Some(next),
                         });
                     }
                     if record_edges {
@@ -681,10 +781,40 @@ where
             return Err(bound);
         }
 
-        let level: Vec<FpMap<u64>> = level
-            .into_iter()
-            .map(|shard| shard.into_inner().unwrap_or_else(PoisonError::into_inner))
+        // The level's new states: each thread's maps merged shard by shard.
+        let mut by_shard: Vec<Vec<FpMap<u64>>> =
+            (0..SHARDS).map(|_| Vec::with_capacity(threads)).collect();
+        for maps in candidates {
+            let maps = maps.into_inner().unwrap_or_else(PoisonError::into_inner);
+            for (shard, map) in maps.into_iter().enumerate() {
+                by_shard[shard].push(map);
+            }
+        }
+        let level: Vec<FpMap<u64>> = by_shard
+            .into_par_iter()
+            .map(|mut maps| {
+                maps.sort_by_key(|map| std::cmp::Reverse(map.len()));
+                let mut maps = maps.into_iter();
+                let mut merged = maps.next().unwrap_or_default();
+                for map in maps {
+                    for (fp, key) in map {
+                        merged
+                            .entry(fp)
+                            .and_modify(|smallest| *smallest = (*smallest).min(key))
+                            .or_insert(key);
+                    }
+                }
+                merged
+            })
             .collect();
+        let new_states: usize = level.iter().map(HashMap::len).sum();
+        if let Some(max) = self.options.max_states {
+            if self.visited.len() + new_states > max {
+                self.watch.raise(Bound::MaxStates);
+                return Err(Bound::MaxStates);
+            }
+        }
+
         let mut next: Level<M::State> = Vec::with_capacity(outputs.len());
         let mut edges = Vec::with_capacity(if record_edges { outputs.len() } else { 0 });
         for output in outputs {
@@ -703,17 +833,16 @@ where
         });
         next.retain(|nodes| !nodes.is_empty());
         drop(level);
-        self.record_discoveries(&mut next, self.depth + 1);
+        self.record_discoveries(&next, self.depth + 1, pending);
 
         // Phase B: commit the level to the visited set, numbering its states in order.
         let first_number = self.visited.len();
-        let mut entries = Vec::with_capacity(next.iter().map(Vec::len).sum());
+        let mut entries = Vec::with_capacity(new_states);
         for node in next.iter().flatten() {
             entries.push((node.fp, node.tag, (first_number + entries.len()) as u32));
         }
         if let Some(graph) = &mut self.graph {
             // The frontier's first number: the states before it are all older levels.
-            let frontier_len: usize = frontier.iter().map(Vec::len).sum();
             let parent_base = (first_number - frontier_len) as u64;
             graph.parents.extend(
                 next.iter()
@@ -773,9 +902,12 @@ where
                     if open.load(Ordering::Relaxed) || watch.aborted() {
                         break;
                     }
-                    model.actions(&node.state, actions);
+                    let Some(state) = &node.state else {
+                        continue;
+                    };
+                    model.actions(state, actions);
                     for action in actions.drain(..) {
-                        if let Some(next) = model.next_state(&node.state, action) {
+                        if let Some(next) = model.next_state(state, action) {
                             generated += 1;
                             if model.within_boundary(&next)
                                 && !visited.contains(class_fingerprint(model, symmetry, &next))
@@ -798,63 +930,64 @@ where
         }
     }
 
-    /// Evaluates the undecided properties on a new level, in parallel, and records for
-    /// each the first deciding state in frontier order; with liveness, the goal and
-    /// trigger flags of every new state too.
-    fn record_discoveries(&mut self, level: &mut Level<M::State>, depth: usize) {
-        let model = self.model;
-        let properties = self.properties;
+    /// Records, for each property in `pending` that a state of the new level decides, the
+    /// first such state in frontier order (from the bits set when the states were
+    /// generated); with liveness, appends the level's flags to the graph. Properties past
+    /// the first [`EVALUATED_AT_BIRTH`] are evaluated here.
+    fn record_discoveries(&mut self, level: &Level<M::State>, depth: usize, pending: u64) {
         if let Some(graph) = &mut self.graph {
-            let liveness = self.liveness;
             let stride = graph.flag_stride;
-            let flags: Vec<Vec<u8>> = level
-                .par_iter()
-                .map(|nodes| {
-                    let mut flags = vec![0u8; nodes.len() * stride];
-                    for (at, node) in nodes.iter().enumerate() {
-                        for (k, property) in liveness.iter().enumerate() {
-                            let byte = &mut flags[at * stride + k / 4];
-                            if (property.goal)(model, &node.state) {
-                                *byte |= 1 << (2 * (k % 4));
-                            }
-                            if let Liveness::LeadsTo { trigger, .. } = &property.kind {
-                                if trigger(model, &node.state) {
-                                    *byte |= 1 << (2 * (k % 4) + 1);
-                                }
-                            }
-                        }
-                    }
-                    flags
-                })
-                .collect();
-            for chunk in flags {
-                graph.flags.extend(chunk);
+            graph
+                .flags
+                .reserve(level.iter().map(Vec::len).sum::<usize>() * stride);
+            for node in level.iter().flatten() {
+                graph
+                    .flags
+                    .extend_from_slice(&node.flags.to_le_bytes()[..stride]);
             }
         }
-        let pending: Vec<usize> = (0..properties.len())
+        let mut remaining = pending;
+        for node in level.iter().flatten() {
+            if remaining == 0 {
+                break;
+            }
+            let mut hits = node.decided & remaining;
+            remaining &= !hits;
+            while hits != 0 {
+                let index = hits.trailing_zeros() as usize;
+                hits &= hits - 1;
+                self.found[index] = Some(Found { fp: node.fp, depth });
+            }
+        }
+        let model = self.model;
+        let properties = self.properties;
+        let late: Vec<usize> = (EVALUATED_AT_BIRTH..properties.len())
             .filter(|&index| {
                 self.found[index].is_none()
                     && properties[index].property.expectation != Expectation::Eventually
             })
             .collect();
-        if pending.is_empty() {
+        if late.is_empty() {
             return;
         }
         let hits: Vec<Vec<Option<u64>>> = level
             .par_iter()
             .map(|nodes| {
-                pending
-                    .iter()
+                late.iter()
                     .map(|&index| {
                         nodes
                             .iter()
-                            .find(|node| decides(model, &properties[index], &node.state))
+                            .find(|node| {
+                                node.state
+                                    .as_ref()
+                                    .is_some_and(|state| decides(model, &properties[index], state))
+                            })
                             .map(|node| node.fp)
                     })
                     .collect()
             })
             .collect();
-        for (slot, &index) in pending.iter().enumerate() {
+        for (slot, &index) in late.iter().enumerate() {
             self.found[index] = hits
                 .iter()
                 .find_map(|segment| segment[slot])

@@ -21,19 +21,22 @@
 //! * **A, expand.** The frontier is cut into chunks, processed in parallel; rayon's
 //!   indexed `collect` keeps the chunks' outputs in frontier order. For frontier state
 //!   `i` and action `j` (in the model's `actions` order) a successor gets the *candidate
-//!   key* `(i, j)`. A successor already visited at a smaller depth, or outside
-//!   `within_boundary`, is dropped. Otherwise it is offered to a sharded map of this
-//!   level's new states, which keeps for every fingerprint the candidate with the
-//!   **smallest key** (and its parent); a candidate that loses is dropped at once, so
-//!   duplicates cost no memory.
-//! * **C, select.** Each chunk keeps the candidates that won their fingerprint. The
+//!   key* `(i, j)`. A successor outside `within_boundary`, already visited at a smaller
+//!   depth, or already held in this level with a smaller key is dropped at once, so
+//!   duplicates cost no memory. Each worker thread keeps its own map of the level's new
+//!   fingerprints to the smallest key it has seen (no locks, no shared cache lines), and
+//!   asks it first: most successors that are not new are interleavings found earlier in
+//!   the same level, and this map is far smaller than the visited set. A kept successor
+//!   is evaluated against the properties still undecided right away, while it is in the
+//!   cache, and each frontier state is dropped as soon as it is expanded.
+//! * **C, select.** The threads' maps are merged shard by shard, keeping each
+//!   fingerprint's smallest key; each chunk keeps the candidates that won. The
 //!   survivors, in candidate order, are the next frontier. This is exactly the frontier
 //!   a sequential BFS builds, so by induction every state's recorded path is the
 //!   **lexicographically smallest shortest path** (by initial-state order, then action
-//!   indices), whatever the thread count and whatever the hash values. The same phase
-//!   evaluates the properties still undecided on the new states, and keeps for each one
-//!   the first state (in frontier order) that decides it.
-//! * **B, commit.** The level map is merged into the visited set, shard by shard in
+//!   indices), whatever the thread count and whatever the hash values. For each property
+//!   the new level decides, the first deciding state in frontier order is recorded.
+//! * **B, commit.** The new fingerprints go into the visited set, shard by shard in
 //!   parallel.
 //!
 //! The **visited set holds only fingerprints and parent links**: a custom table of 64-bit
