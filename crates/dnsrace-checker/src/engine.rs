@@ -603,7 +603,13 @@ where
     }
 
     fn bounded(&self, bound: Bound) -> Completeness {
-        let reason = match bound {
+        Completeness::Bounded {
+            reason: self.bound_reason(bound),
+        }
+    }
+
+    fn bound_reason(&self, bound: Bound) -> String {
+        match bound {
             Bound::MaxStates => format!(
                 "--max-states {} reached",
                 self.options.max_states.unwrap_or_default()
@@ -621,8 +627,18 @@ where
                 "--max-memory {} MiB reached",
                 self.options.max_memory.unwrap_or_default() >> 20
             ),
-        };
-        Completeness::Bounded { reason }
+        }
+    }
+
+    /// After an exhaustive search: whether a bound (the clock, Ctrl-C, memory) stops the
+    /// liveness analysis, and the note that says so.
+    fn analysis_stopped(&self) -> Option<String> {
+        self.watch.poll().then(|| {
+            format!(
+                "{} during the liveness analysis, before this property was decided",
+                self.bound_reason(self.watch.bound().unwrap_or(Bound::Stop))
+            )
+        })
     }
 
     /// States per task: small enough to balance the threads and to notice a bound soon.
@@ -1224,6 +1240,10 @@ where
             );
             return result;
         };
+        if let Some(note) = self.analysis_stopped() {
+            result.note = Some(note);
+            return result;
+        }
         let outcome = match property.kind {
             Liveness::AlwaysRecoverable { .. } => liveness::always_recoverable(graph, k),
             Liveness::LeadsTo { .. } if self.symmetry => {
@@ -1373,6 +1393,10 @@ where
         // The nearest candidate first: a violation is usually found in a few tries.
         let mut tries = 0;
         let stem = loop {
+            if let Some(note) = self.analysis_stopped() {
+                result.note = Some(note);
+                return result;
+            }
             let Some(stem) = liveness::stem(graph, k, &components, &|id| fair[id] != Some(false))
             else {
                 break None;
@@ -1388,10 +1412,14 @@ where
             if tries == 16 {
                 // Many unfair components: decide all the others at once.
                 fair.par_iter_mut().enumerate().for_each(|(id, fair)| {
-                    if fair.is_none() {
+                    if fair.is_none() && !self.watch.poll() {
                         *fair = Some(decide(id));
                     }
                 });
+                if let Some(note) = self.analysis_stopped() {
+                    result.note = Some(note);
+                    return result;
+                }
                 break liveness::stem(graph, k, &components, &|id| fair[id] == Some(true));
             }
         };
