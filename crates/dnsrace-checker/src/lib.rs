@@ -104,6 +104,7 @@ mod visited;
 
 pub use engine::{
     check, check_with_liveness, resident_memory, CheckOptions, Progress, ProgressSnapshot,
+    MAX_LIVENESS_PROPERTIES,
 };
 pub use export::{export_model_trace, export_trace, headline_trace, ExportContext, TraceFormat};
 pub use replay::{replay, Replay};
