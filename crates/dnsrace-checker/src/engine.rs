@@ -1306,11 +1306,9 @@ where
     #[allow(clippy::type_complexity)]
     fn expand_component(
         &self,
-        graph: &Graph,
         components: &Components,
         id: usize,
         start: M::State,
-        k: usize,
         property: &LivenessProperty<M>,
     ) -> (Expansion, Vec<M::State>, Vec<Vec<(u32, usize)>>) {
         const OUTSIDE: u32 = u32::MAX;
@@ -1354,7 +1352,6 @@ where
             actions_of.push(with_actions);
             at += 1;
         }
-        let _ = (graph, k);
         let sink = states.len() as u32;
         for list in &mut edges {
             for edge in list.iter_mut() {
@@ -1386,8 +1383,7 @@ where
             .collect();
         let decide = |id: usize| {
             let start = self.real_state(&graph.path_to(components.members[id][0]));
-            let (expansion, _, _) =
-                self.expand_component(graph, &components, id, start, k, property);
+            let (expansion, _, _) = self.expand_component(&components, id, start, property);
             expansion.fair_component().is_some()
         };
         // The nearest candidate first: a violation is usually found in a few tries.
@@ -1434,8 +1430,7 @@ where
         let accept = |step: usize, fp: u64| self.visited.number(fp) == Some(stem[step]);
         let (first, mut steps) = self.replay(stem.len() - 1, &accept).expect(REPLAY);
         let start = self.real_state(&stem);
-        let (expansion, _, actions_of) =
-            self.expand_component(graph, &components, id, start, k, property);
+        let (expansion, _, actions_of) = self.expand_component(&components, id, start, property);
         let fair_id = expansion
             .fair_component()
             .expect("the component was found fair from another of its states");

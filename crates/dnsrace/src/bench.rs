@@ -15,7 +15,7 @@ use std::time::Instant;
 
 use clap::Args;
 use dnsrace_checker::{check, CheckOptions};
-use dnsrace_core::{DescribedProperty, Presentation};
+use dnsrace_core::DescribedProperty;
 use dynamodb_dns::{DnsConfig, DnsModel};
 use stateright::{Checker, Model, Property};
 
@@ -115,7 +115,6 @@ fn ours(config: DnsConfig, threads: usize, symmetry: bool) -> Measure {
     );
     let seconds = started.elapsed().as_secs_f64();
     let statistics = &report.statistics;
-    let _ = model.described_properties();
     Measure {
         engine: format!("dnsrace BFS{}", if symmetry { " +symmetry" } else { "" }),
         threads,

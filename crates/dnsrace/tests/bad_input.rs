@@ -4,36 +4,7 @@ mod common;
 
 use std::path::PathBuf;
 
-use common::{dnsrace, Run, SAFETY_PROPERTIES, SCENARIOS, SOMETIMES_PROPERTIES};
-
-/// Runs `dnsrace ARGS` and checks it is rejected as bad usage: exit code 2, nothing on
-/// stdout, a message on stderr that starts with `error:`, contains every one of
-/// `mentions`, and shows no panic.
-fn assert_rejected<S: AsRef<str>>(args: &[S], mentions: &[&str]) -> Run {
-    let run = dnsrace(args);
-    run.assert_code(2);
-    assert!(
-        run.stdout.is_empty(),
-        "bad input must print nothing on stdout\n{run}"
-    );
-    assert!(
-        run.stderr.starts_with("error:"),
-        "the message must start with `error:`\n{run}"
-    );
-    for forbidden in ["panicked", "stack backtrace", "internal error"] {
-        assert!(
-            !run.stderr.contains(forbidden),
-            "bad input is not a crash: `{forbidden}` on stderr\n{run}"
-        );
-    }
-    for mention in mentions {
-        assert!(
-            run.stderr.contains(mention),
-            "the message must mention `{mention}`\n{run}"
-        );
-    }
-    run
-}
+use common::{assert_rejected, SAFETY_PROPERTIES, SCENARIOS, SOMETIMES_PROPERTIES};
 
 /// A scenario file in the temporary directory, removed when dropped.
 struct TempScenario {

@@ -9,24 +9,7 @@ use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{dnsrace, workspace_root, Run};
-
-/// Runs `dnsrace ARGS` and checks it is refused as bad usage: exit 2, nothing on stdout,
-/// one `error:` message that mentions each of `mentions`.
-fn assert_rejected(args: &[&str], mentions: &[&str]) -> Run {
-    let run = dnsrace(args);
-    run.assert_code(2);
-    assert!(run.stdout.is_empty(), "{run}");
-    assert!(run.stderr.starts_with("error:"), "{run}");
-    assert!(!run.stderr.contains("panicked"), "{run}");
-    for mention in mentions {
-        assert!(
-            run.stderr.contains(mention),
-            "must mention `{mention}`\n{run}"
-        );
-    }
-    run
-}
+use common::{assert_rejected, dnsrace, workspace_root};
 
 #[test]
 fn the_default_address_is_loopback_port_3000() {

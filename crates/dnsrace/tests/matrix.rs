@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{dnsrace, workspace_root, Run, SAFETY_PROPERTIES, SOMETIMES_PROPERTIES};
+use common::{assert_rejected, dnsrace, workspace_root, SAFETY_PROPERTIES, SOMETIMES_PROPERTIES};
 use dynamodb_dns::{variant_expectations, ExpectedVerdict, Variant};
 
 /// The scale every test here runs at: each variant checks in about a second.
@@ -358,20 +358,6 @@ fn a_cell_that_differs_from_the_declared_verdict_is_listed_and_exits_1() {
             "got": "holds",
         })
     );
-}
-
-/// Runs `dnsrace ARGS` and checks it is rejected as bad usage (exit 2, nothing on
-/// stdout, one `error:` message mentioning every one of `mentions`).
-fn assert_rejected(args: &[&str], mentions: &[&str]) -> Run {
-    let run = dnsrace(args);
-    run.assert_code(2);
-    assert!(run.stdout.is_empty(), "{run}");
-    assert!(run.stderr.starts_with("error:"), "{run}");
-    assert!(!run.stderr.contains("panicked"), "{run}");
-    for mention in mentions {
-        assert!(run.stderr.contains(mention), "`{mention}` missing\n{run}");
-    }
-    run
 }
 
 #[test]

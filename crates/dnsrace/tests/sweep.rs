@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{dnsrace, verdict_table};
+use common::{assert_rejected, dnsrace, verdict_table};
 
 /// The table `dnsrace sweep smallest-race` prints: for each violated property, the
 /// smallest Enactors / endpoints / generations, the shortest trace there, and the fewest
@@ -217,12 +217,6 @@ fn bad_input_exits_2() {
             "--generations",
         ),
     ] {
-        let run = dnsrace(args);
-        run.assert_code(2);
-        assert!(run.stdout.is_empty(), "{run}");
-        assert!(
-            run.stderr.starts_with("error:") && run.stderr.contains(mention),
-            "{run}"
-        );
+        assert_rejected(args, &[mention]);
     }
 }

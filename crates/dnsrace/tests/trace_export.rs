@@ -6,7 +6,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{dnsrace, workspace_root, Run, SCENARIOS};
+use common::{assert_rejected, dnsrace, workspace_root, Run, SCENARIOS};
 
 /// A file in the temporary directory, removed when dropped.
 struct TempFile(PathBuf);
@@ -413,20 +413,6 @@ fn no_trace_means_no_file_and_a_note() {
 
 // ---------------------------------------------------------------------------------------
 // Bad input: exit 2, nothing on stdout, one `error:` message naming the flag.
-
-fn assert_rejected(args: &[&str], mentions: &[&str]) {
-    let run = dnsrace(args);
-    run.assert_code(2);
-    assert!(run.stdout.is_empty(), "{run}");
-    assert!(run.stderr.starts_with("error:"), "{run}");
-    assert!(!run.stderr.contains("panicked"), "{run}");
-    for mention in mentions {
-        assert!(
-            run.stderr.contains(mention),
-            "must mention `{mention}`\n{run}"
-        );
-    }
-}
 
 #[test]
 fn an_unknown_trace_format_lists_the_formats() {
