@@ -99,6 +99,7 @@ pub mod export;
 mod liveness;
 pub mod replay;
 mod report;
+pub mod story;
 mod text;
 mod visited;
 
@@ -112,4 +113,5 @@ pub use report::{
     value_to_json, Completeness, PropertyKind, PropertyResult, Report, Statistics, Trace,
     TraceState, Verdict,
 };
+pub use story::{follow_story, recoverable_from, render_followed, Followed, NotPossible};
 pub use text::{render_text, render_text_without_timing};

@@ -65,6 +65,12 @@ fn render(report: &Report, timing: bool) -> String {
 /// Every state of `trace`: the first in full, each later one as a diff with the one
 /// before, each followed by a blank line.
 pub(crate) fn render_trace(out: &mut String, trace: &Trace) {
+    render_trace_with_notes(out, trace, &[]);
+}
+
+/// Like [`render_trace`], with `notes[i]` (when there is one) on its own line after the
+/// changes of state `i`.
+pub(crate) fn render_trace_with_notes(out: &mut String, trace: &Trace, notes: &[Option<String>]) {
     let mut previous: Option<&[Variable]> = None;
     for (index, state) in trace.states.iter().enumerate() {
         let marker = if trace.loop_start == Some(index) {
@@ -89,6 +95,9 @@ pub(crate) fn render_trace(out: &mut String, trace: &Trace) {
                     let _ = writeln!(out, "/\\ {line}");
                 }
             }
+        }
+        if let Some(Some(note)) = notes.get(index) {
+            let _ = writeln!(out, "{note}");
         }
         out.push('\n');
         previous = Some(&state.variables);
