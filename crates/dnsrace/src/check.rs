@@ -170,6 +170,10 @@ fn config_json(config: &DnsConfig) -> serde_json::Value {
         "generations": config.generations,
         "cleanup_threshold": config.cleanup_threshold,
         "operator_repair": config.operator_repair,
+        "repair": config.repair.name(),
+        "freshness": config.freshness.name(),
+        "lock_expiry": config.lock_expiry,
+        "enactor_crash": config.enactor_crash,
         "variant": config.variant.name(),
     })
 }

@@ -19,3 +19,13 @@ impl Display for UsageError {
         f.write_str(&self.0)
     }
 }
+
+/// `input` as an error message may quote it: whole when short, else its first 60
+/// characters and how long it was, so a huge argument does not flood the terminal.
+pub fn shorten(input: &str) -> String {
+    const KEEP: usize = 60;
+    match input.char_indices().nth(KEEP) {
+        None => input.to_string(),
+        Some((end, _)) => format!("{}… ({} characters)", &input[..end], input.chars().count()),
+    }
+}

@@ -2,9 +2,13 @@
 
 use std::fmt::Write;
 
-use dynamodb_dns::{PropertyKind, Scenario, Variant, LIVENESS_PROPERTIES, PROPERTIES, SCENARIOS};
+use dynamodb_dns::{
+    Freshness, PropertyKind, Repair, Scenario, Variant, FAULTS, LIVENESS_PROPERTIES, PROPERTIES,
+    SCENARIOS,
+};
 
-/// The listing of models, scenarios, properties and variants.
+/// The listing of models, scenarios, properties, variants, freshness readings, operator
+/// repairs and faults.
 pub fn render() -> String {
     let mut out = String::new();
     let _ = writeln!(out, "Models:");
@@ -72,5 +76,114 @@ pub fn render() -> String {
             variant.description()
         );
     }
+
+    // Each reading's and repair's description says which one is the default.
+    let _ = writeln!(
+        out,
+        "\nFreshness readings (dnsrace check --freshness READING, or freshness = \"READING\" in [model]):"
+    );
+    let names: Vec<_> = Freshness::ALL
+        .iter()
+        .map(|f| (f.name(), f.description()))
+        .collect();
+    write_named(&mut out, &names);
+
+    let _ = writeln!(
+        out,
+        "\nOperator repairs (dnsrace check --operator-repair --repair HOW, or repair = \"HOW\" in [model] with operator_repair = true):"
+    );
+    let names: Vec<_> = Repair::ALL
+        .iter()
+        .map(|r| (r.name(), r.description()))
+        .collect();
+    write_named(&mut out, &names);
+
+    let _ = writeln!(
+        out,
+        "\nFaults, off by default (dnsrace check --FLAG, or FIELD = true in [model]):"
+    );
+    let flags: Vec<String> = FAULTS.iter().map(|(field, _)| fault_flag(field)).collect();
+    let flag_width = flags.iter().map(String::len).max().unwrap_or(0);
+    let field_width = FAULTS
+        .iter()
+        .map(|(field, _)| field.len())
+        .max()
+        .unwrap_or(0);
+    for (flag, (field, description)) in flags.iter().zip(FAULTS) {
+        let _ = writeln!(
+            out,
+            "  {flag:flag_width$}  {field:field_width$}  {description}"
+        );
+    }
     out
+}
+
+/// Writes `name  description` lines, the names padded to one column.
+fn write_named(out: &mut String, lines: &[(&str, &str)]) {
+    let width = lines.iter().map(|(name, _)| name.len()).max().unwrap_or(0);
+    for (name, description) in lines {
+        let _ = writeln!(out, "  {name:width$}  {description}");
+    }
+}
+
+/// The flag that turns on the fault whose scenario field is `field` (clap derives it
+/// from the same name: `lock_expiry` is `--lock-expiry`).
+fn fault_flag(field: &str) -> String {
+    format!("--{}", field.replace('_', "-"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use clap::{Args, Command};
+
+    use crate::model_args::ModelArgs;
+
+    /// The long flags `dnsrace check` and the other model commands accept.
+    fn model_flags() -> Vec<String> {
+        ModelArgs::augment_args(Command::new("check"))
+            .get_arguments()
+            .filter_map(|arg| arg.get_long().map(|long| format!("--{long}")))
+            .collect()
+    }
+
+    #[test]
+    fn every_flag_the_listing_names_exists() {
+        let flags = model_flags();
+        let listed = FAULTS
+            .iter()
+            .map(|(field, _)| fault_flag(field))
+            .chain(["--freshness".to_string(), "--repair".to_string()]);
+        for flag in listed {
+            assert!(flags.contains(&flag), "`{flag}` is not a flag: {flags:?}");
+        }
+    }
+
+    #[test]
+    fn only_the_default_reading_and_repair_say_default() {
+        let listing = render();
+        let line = |name: &str| {
+            listing
+                .lines()
+                .find(|line| line.split_whitespace().next() == Some(name))
+                .unwrap_or_else(|| panic!("`{name}` is not listed:\n{listing}"))
+        };
+        for reading in Freshness::ALL {
+            let default = *reading == Freshness::default();
+            assert_eq!(
+                line(reading.name()).ends_with("(default)"),
+                default,
+                "{reading:?}"
+            );
+        }
+        for repair in Repair::ALL {
+            let default = *repair == Repair::default();
+            assert_eq!(
+                line(repair.name()).ends_with("(default)"),
+                default,
+                "{repair:?}"
+            );
+        }
+    }
 }

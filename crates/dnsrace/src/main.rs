@@ -3,13 +3,13 @@
 //! `dnsrace check` runs the outage scenario and prints, like TLC, a shortest
 //! counterexample for every violated property (and with `--trace-out` writes one as
 //! text, JSON, ITF or a Mermaid diagram); `dnsrace explore` serves stateright's Explorer
-//! opened on those counterexamples; `dnsrace list` shows the models, scenarios and
-//! properties. Exit codes follow TLC where they overlap: 0 every property holds
-//! (exhaustive run), 12 a safety property violated or a reachability property never
-//! reached, 13 a liveness property violated (and no safety one: 12 takes precedence), 3
-//! inconclusive (a bound, `--max-memory` or Ctrl-C stopped the run before a verdict), 2 bad
-//! usage or scenario, 1 internal
-//! error.
+//! opened on those counterexamples; `dnsrace replay` follows a scenario's story step by
+//! step; `dnsrace list` shows the models, scenarios, properties, variants, readings and
+//! faults. Exit codes follow TLC where they overlap: 0 every property holds (exhaustive
+//! run), 12 a safety property violated or a reachability property never reached, 13 a
+//! liveness property violated (and no safety one: 12 takes precedence), 3 inconclusive (a
+//! bound, `--max-memory` or Ctrl-C stopped the run before a verdict), 4 a story the model
+//! does not admit (`replay`), 2 bad usage or scenario, 1 internal error.
 
 use std::io::Write;
 use std::panic::AssertUnwindSafe;
@@ -25,6 +25,7 @@ mod list;
 mod long_run;
 mod matrix;
 mod model_args;
+mod replay;
 mod scenario;
 mod search_args;
 mod sweep;
@@ -61,7 +62,8 @@ enum Command {
     /// Check a scenario, print a link to each counterexample in stateright's Explorer,
     /// and serve the Explorer (on 127.0.0.1:3000 unless told otherwise) until Ctrl-C.
     Explore(Box<explore::ExploreArgs>),
-    /// List the models, the scenarios and the properties.
+    /// List the models, scenarios, properties, variants, freshness readings, operator
+    /// repairs and faults.
     List,
     /// Measure the engine (states/s, memory) against stateright's DFS on fixed
     /// configurations, with 1 and 2 threads.
@@ -72,6 +74,10 @@ enum Command {
     /// For each property each variant violates, find the smallest configuration that
     /// still shows the violation.
     Sweep(Box<sweep::SweepArgs>),
+    /// Follow a scenario's story (for instance `outage-story`, the post-mortem's) step by
+    /// step: confirm the model admits each step in order and ends where the story ends,
+    /// or name the first step that is not possible (exit 4).
+    Replay(Box<replay::ReplayArgs>),
 }
 
 fn main() -> ExitCode {
@@ -102,6 +108,7 @@ fn run(cli: Cli) -> Result<u8, UsageError> {
         Command::Explore(args) => explore::run(*args),
         Command::Matrix(args) => matrix::run(*args),
         Command::Sweep(args) => sweep::run(*args),
+        Command::Replay(args) => replay::run(*args),
     }
 }
 

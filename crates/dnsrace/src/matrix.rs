@@ -41,7 +41,7 @@ use clap::Args;
 use dnsrace_checker::{
     check_with_liveness, CheckOptions, Completeness, PropertyResult, Report, Verdict,
 };
-use dynamodb_dns::{variant_expectations, DnsConfig, DnsModel, ExpectedVerdict, Variant};
+use dynamodb_dns::{variant_expectations_in, DnsConfig, DnsModel, ExpectedVerdict, Variant};
 
 use crate::check::select_properties;
 use crate::model_args::ModelArgs;
@@ -90,6 +90,8 @@ struct Row {
 /// A cell whose verdict is not the declared one.
 struct Difference {
     variant: Variant,
+    /// The table of `variants.toml` the verdict comes from.
+    context: String,
     property: String,
     expected: Option<ExpectedVerdict>,
     got: Verdict,
@@ -99,7 +101,11 @@ impl Difference {
     fn line(&self) -> String {
         let expected = match self.expected {
             Some(expected) => format!("expected {}", expected.name()),
-            None => "no verdict declared in variants.toml".to_string(),
+            None => format!(
+                "no verdict declared in variants.toml (table [\"{}\".{}])",
+                self.context,
+                self.variant.name()
+            ),
         };
         format!(
             "{} / {}: {expected}, got {}",
@@ -124,7 +130,7 @@ pub fn run(args: MatrixArgs) -> Result<u8, UsageError> {
     let base = chosen.config;
     // Validate the names once, before any work, so a typo is an error and not nine.
     select_properties(&base.into_model(), &args.properties)?;
-    let declared = declared_verdicts()?;
+    let declared = declared_verdicts(&base)?;
 
     let threads = total_threads(args.search.threads);
     let jobs = Variant::ALL.len();
@@ -171,7 +177,7 @@ pub fn run(args: MatrixArgs) -> Result<u8, UsageError> {
             }
         })
         .collect();
-    let differences = differences(&rows);
+    let differences = differences(&rows, &base.expectation_context());
 
     let text = if args.json {
         let document = json(
@@ -205,9 +211,13 @@ pub fn run(args: MatrixArgs) -> Result<u8, UsageError> {
 
 type Declared = Vec<(Variant, Vec<(&'static str, ExpectedVerdict)>)>;
 
-/// The verdicts of `variants.toml` (compiled into the model crate).
-pub(crate) fn declared_verdicts() -> Result<Declared, UsageError> {
-    variant_expectations().map_err(|error| UsageError::new(format!("variants.toml: {error}")))
+/// The verdicts `variants.toml` (compiled into the model crate) declares for the options
+/// of `config` (its freshness reading, faults and repair); none when it declares nothing
+/// for them, so that every cell is then listed as undeclared.
+pub(crate) fn declared_verdicts(config: &DnsConfig) -> Result<Declared, UsageError> {
+    let declared = variant_expectations_in(&config.expectation_context())
+        .map_err(|error| UsageError::new(format!("variants.toml: {error}")))?;
+    Ok(declared.unwrap_or_default())
 }
 
 fn declared_for(declared: &Declared, variant: Variant, property: &str) -> Option<ExpectedVerdict> {
@@ -231,13 +241,14 @@ pub(crate) fn matches(expected: ExpectedVerdict, got: Verdict) -> bool {
 
 /// Every cell that is not its declared verdict, row by row. A cell with no declared
 /// verdict differs too: every cell must be declared.
-fn differences(rows: &[Row]) -> Vec<Difference> {
+fn differences(rows: &[Row], context: &str) -> Vec<Difference> {
     let mut found = Vec::new();
     for row in rows {
         for (result, expected) in row.report.properties.iter().zip(&row.expected) {
             if !expected.is_some_and(|expected| matches(expected, result.verdict)) {
                 found.push(Difference {
                     variant: row.variant,
+                    context: context.to_string(),
                     property: result.name.clone(),
                     expected: *expected,
                     got: result.verdict,
@@ -370,7 +381,7 @@ impl Progress {
 // ---------------------------------------------------------------------------------------
 
 /// The configuration without its variant, e.g. "2 Enactors, 1 endpoint, 4 generations,
-/// clean-up threshold 2, operator repair off".
+/// clean-up threshold 2, operator repair off, freshness endpoint-alias, no faults".
 pub(crate) fn describe_scale(config: &DnsConfig) -> String {
     let text = config.to_string();
     match text.rsplit_once(", variant ") {
@@ -387,6 +398,10 @@ pub(crate) fn scale_json(config: &DnsConfig) -> serde_json::Value {
         "generations": config.generations,
         "cleanup_threshold": config.cleanup_threshold,
         "operator_repair": config.operator_repair,
+        "repair": config.repair.name(),
+        "freshness": config.freshness.name(),
+        "lock_expiry": config.lock_expiry,
+        "enactor_crash": config.enactor_crash,
     })
 }
 
@@ -649,7 +664,8 @@ mod tests {
         let config = DnsConfig::default();
         assert_eq!(
             describe_scale(&config),
-            "3 Enactors, 2 endpoints, 5 generations, clean-up threshold 2, operator repair off"
+            "3 Enactors, 2 endpoints, 5 generations, clean-up threshold 2, operator repair off, \
+             freshness endpoint-alias, no faults"
         );
     }
 }

@@ -166,6 +166,10 @@ fn unknown_model_field_names_the_field_and_the_allowed_ones() {
             "generations",
             "cleanup_threshold",
             "operator_repair",
+            "repair",
+            "freshness",
+            "lock_expiry",
+            "enactor_crash",
             "variant",
         ],
     );
@@ -311,4 +315,89 @@ fn bad_input_with_json_prints_no_json() {
         &["check", "--json", "smallest-race", "--enactors", "9"],
         &["--enactors"],
     );
+}
+
+#[test]
+fn unknown_freshness_reading_lists_the_readings() {
+    assert_rejected(
+        &["check", "smallest-race", "--freshness", "bogus"],
+        &[
+            "--freshness",
+            "`bogus`",
+            "endpoint-alias",
+            "last-applied-record",
+        ],
+    );
+}
+
+#[test]
+fn unknown_repair_lists_the_repairs() {
+    assert_rejected(
+        &[
+            "check",
+            "smallest-race",
+            "--operator-repair",
+            "--repair",
+            "bogus",
+        ],
+        &["--repair", "`bogus`", "repoint-alias", "undelete-tree"],
+    );
+}
+
+#[test]
+fn a_huge_freshness_or_repair_value_is_quoted_short() {
+    let huge = "x".repeat(100_000);
+    for flag in ["--freshness", "--repair"] {
+        let run = assert_rejected(&["check", "smallest-race", flag, &huge], &[flag]);
+        assert!(
+            run.stderr.len() < 1_000,
+            "{flag}: a {}-byte message for a 100,000-character value",
+            run.stderr.len()
+        );
+        assert!(run.stderr.contains("(100000 characters)"), "{run}");
+    }
+}
+
+#[test]
+fn unknown_freshness_in_a_file_names_the_field_and_lists_the_readings() {
+    let file = TempScenario::new(
+        "unknown-freshness",
+        "description = \"x\"\n[model]\nfreshness = \"bogus\"\n",
+    );
+    assert_rejected(
+        &["check", file.path()],
+        &[
+            file.path(),
+            "line 3",
+            "freshness",
+            "`bogus`",
+            "endpoint-alias",
+            "last-applied-record",
+        ],
+    );
+}
+
+#[test]
+fn new_model_fields_of_the_wrong_type_in_a_file_name_the_field() {
+    // The field is named in the quoted line of the file, the problem under it.
+    for (label, line, field, problem) in [
+        ("repair-number", "repair = 3", "repair", None),
+        (
+            "lock-expiry-string",
+            "lock_expiry = \"yes\"",
+            "lock_expiry",
+            Some("expected a boolean"),
+        ),
+        (
+            "enactor-crash-number",
+            "enactor_crash = 1",
+            "enactor_crash",
+            Some("expected a boolean"),
+        ),
+    ] {
+        let file = TempScenario::new(label, &format!("description = \"x\"\n[model]\n{line}\n"));
+        let mut mentions = vec![file.path(), "line 3", line, field];
+        mentions.extend(problem);
+        assert_rejected(&["check", file.path()], &mentions);
+    }
 }

@@ -23,6 +23,7 @@ guarded-delete        no older plan overwrites newer         2          1       
 global-lease          endpoint record never empty            2          1            4     29    2    3    4    5
 global-lease          no older plan overwrites newer         2          1            2     23    2    2    2    2
 global-lease          active plan never deleted              2          1            4     29    2    3    4    5
+lease-after-pickup    no older plan overwrites newer         2          1            2     23    2    2    2    2
 promela-fix           no older plan overwrites newer         2          1            2     14    2    2    2    2
 ";
 
@@ -32,8 +33,8 @@ fn every_violation_of_the_smallest_race_has_its_smallest_configuration() {
     run.assert_code(0);
     assert!(
         run.stdout.starts_with(
-            "Sweeping 9 variants of scenario \"smallest-race\" from 2 Enactors, 1 endpoint, \
-             4 generations, clean-up threshold 2, operator repair off.\n\n"
+            "Sweeping 12 variants of scenario \"smallest-race\" from 2 Enactors, 1 endpoint, \
+             4 generations, clean-up threshold 2, operator repair off, freshness endpoint-alias, no faults.\n\n"
         ),
         "{run}"
     );
@@ -46,7 +47,8 @@ fn every_violation_of_the_smallest_race_has_its_smallest_configuration() {
         .collect();
     assert_eq!(table, SMALLEST_RACE_SWEEP, "{run}");
     for line in [
-        "Nothing violated at this scale: conditional-write, fenced-lease, recommended.",
+        "Nothing violated at this scale: recheck-under-lock, conditional-write, fenced-lease, \
+         fenced-batches-only, recommended.",
         "Monotonicity spot check: one more Enactor, endpoint or generation than each smallest \
          configuration still shows the violation.",
     ] {
@@ -83,6 +85,10 @@ fn json_gives_the_smallest_configuration_and_the_fewest_generations() {
             "generations": 4,
             "cleanup_threshold": 2,
             "operator_repair": false,
+            "repair": "repoint-alias",
+            "freshness": "endpoint-alias",
+            "lock_expiry": false,
+            "enactor_crash": false,
         })
     );
     assert_eq!(finding["trace_states"], 24);

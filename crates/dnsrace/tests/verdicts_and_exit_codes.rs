@@ -230,6 +230,56 @@ fn list_exits_0_and_names_every_scenario_and_property() {
 }
 
 #[test]
+fn list_names_every_variant_reading_repair_and_fault_after_the_variants() {
+    let run = dnsrace(&["list"]);
+    run.assert_code(0);
+    let section = |header: &str| {
+        run.stdout
+            .find(&format!("\n{header} ("))
+            .unwrap_or_else(|| panic!("no `{header}` section\n{run}"))
+    };
+    let sections = [
+        "Variants",
+        "Freshness readings",
+        "Operator repairs",
+        "Faults, off by default",
+    ]
+    .map(section);
+    assert!(sections.is_sorted(), "sections out of order\n{run}");
+    // A listing line is its columns, separated by two spaces or more.
+    let rows: Vec<Vec<&str>> = run
+        .stdout
+        .lines()
+        .map(|line| {
+            line.split("  ")
+                .map(str::trim)
+                .filter(|column| !column.is_empty())
+                .collect()
+        })
+        .collect();
+    let listed = |columns: &[&str]| {
+        assert!(
+            rows.iter().any(|row| row == columns),
+            "no line `{}`\n{run}",
+            columns.join("  ")
+        );
+    };
+    for variant in dynamodb_dns::Variant::ALL {
+        listed(&[variant.name(), variant.description()]);
+    }
+    for reading in dynamodb_dns::Freshness::ALL {
+        listed(&[reading.name(), reading.description()]);
+    }
+    for repair in dynamodb_dns::Repair::ALL {
+        listed(&[repair.name(), repair.description()]);
+    }
+    for (field, description) in dynamodb_dns::FAULTS {
+        let flag = format!("--{}", field.replace('_', "-"));
+        listed(&[&flag, field, description]);
+    }
+}
+
+#[test]
 fn bare_operator_repair_flag_before_the_scenario_does_not_swallow_it() {
     // `--operator-repair` is documented as a switch (`--operator-repair` or
     // `--operator-repair false`), so the next word is the scenario, not its value.

@@ -10,11 +10,13 @@
 //!
 //! * **always recoverable** — from every reachable state, some sequence of *automation*
 //!   steps reaches the goal. Automation steps are every step except the operator's manual
-//!   repair (the [`DnsTimer::OperatorRepair`] timer): message deliveries between the
-//!   Planner, the plan store, Route 53 and the Enactors, and the lease expiring. No
-//!   fairness is involved: this asks whether *some* schedule recovers, so a violation is
-//!   a state from which no schedule of the automation can repair anything: the automation
-//!   is stuck. With `operator_repair` the operator's steps still lead to more reachable
+//!   repair (the [`DnsTimer::OperatorRepair`] timer) and the crash fault
+//!   ([`DnsTimer::EnactorCrash`]: a crash is never a way to recover): message deliveries
+//!   between the Planner, the plan store, Route 53 and the Enactors, and a lease or an
+//!   endpoint lock expiring (expiry is the design's own way to free what a delayed holder
+//!   keeps). No fairness is involved: this asks whether *some* schedule recovers, so a
+//!   violation is a state from which no schedule of the automation can repair anything:
+//!   the automation is stuck. With `operator_repair` the operator's steps still lead to more reachable
 //!   states, but never count as recovery.
 //! * **eventually converges** — once the Planner has stopped (it has published its last
 //!   generation and the plan store has acknowledged it: the generation bound stands for
@@ -30,9 +32,9 @@
 //!   - **the operator** (only with `operator_repair`) is one more process: an operator
 //!     who has been paged and can repair a broken endpoint eventually does. Without this,
 //!     "never repairs" would be a fair behaviour and the option would change nothing.
-//!   - The Planner, the plan store's acknowledgements and the lease expiring get no
-//!     fairness: the property only speaks of behaviours after the Planner has stopped,
-//!     and a lease need not expire.
+//!   - The Planner, the plan store's acknowledgements, a lease or lock expiring and a
+//!     crash get no fairness: the property only speaks of behaviours after the Planner
+//!     has stopped, nothing needs to expire, and each Enactor crashes at most once.
 //!
 //! Both properties are symmetric in the Enactors, so symmetry reduction is sound for
 //! "always recoverable"; the checker turns it off for "eventually converges", whose
@@ -134,9 +136,11 @@ pub fn is_automation(
     action: &ActorModelAction<DnsMsg, DnsTimer, ()>,
 ) -> bool {
     match action {
+        // An expiring lease or lock is the automation's own design (it frees what a
+        // delayed or dead holder keeps); a crash is a fault, never a way to recover.
         ActorModelAction::Timeout(_, timer) => match timer {
-            DnsTimer::OperatorRepair => false,
-            DnsTimer::LeaseExpiry => true,
+            DnsTimer::OperatorRepair | DnsTimer::EnactorCrash(_) => false,
+            DnsTimer::LeaseExpiry | DnsTimer::LockExpiry(_) => true,
         },
         ActorModelAction::Deliver { .. }
         | ActorModelAction::Drop(_)
@@ -161,7 +165,7 @@ pub fn fair_process(
             .map(|number| usize::from(number.0)),
         ActorModelAction::Timeout(_, timer) => match timer {
             DnsTimer::OperatorRepair => Some(OPERATOR_PROCESS),
-            DnsTimer::LeaseExpiry => None,
+            DnsTimer::LeaseExpiry | DnsTimer::LockExpiry(_) | DnsTimer::EnactorCrash(_) => None,
         },
         ActorModelAction::Drop(_)
         | ActorModelAction::Crash(_)

@@ -70,6 +70,8 @@ pub(crate) fn message_text(msg: &DnsMsg) -> String {
         DnsMsg::LeaseBusy => "lease busy".to_string(),
         DnsMsg::ReleaseLease => "release the lease".to_string(),
         DnsMsg::LeaseReleased => "lease released".to_string(),
+        DnsMsg::RecordLastApplied(g) => format!("record generation {g} as last applied"),
+        DnsMsg::LastAppliedRecorded => "last-applied record written".to_string(),
     }
 }
 
@@ -85,6 +87,13 @@ fn enactor_value(phase: EnactorPhase) -> Value {
         ),
         P::Locking { plan, endpoint } => ("locking", Some(plan), Some(endpoint_name(endpoint))),
         P::Applying { plan, scope } => ("applying", Some(plan), Some(scope_text(scope))),
+        P::LeasingPlan { plan } => ("acquiring lease", Some(plan), None),
+        P::RecheckingUnderLock { plan, endpoint } => (
+            "re-checking under lock",
+            Some(plan),
+            Some(endpoint_name(endpoint)),
+        ),
+        P::RecordingApplied { plan } => ("recording last applied", Some(plan), None),
         P::GivingUp { plan, endpoint } => ("giving up", Some(plan), Some(endpoint_name(endpoint))),
         P::ReadingActivePlans { plan } => ("reading active plans", Some(plan), None),
         P::CleaningUp { plan } => ("cleaning up", Some(plan), None),
@@ -110,10 +119,11 @@ fn route53_value(route53: &Route53State) -> Value {
                     ("rollback", generation(records.rollback)),
                     (
                         "lock",
-                        records.lock.map_or_else(
-                            || Value::str("free"),
-                            |holder| Value::str(holder.to_string()),
-                        ),
+                        match (records.lock, records.lock_expired) {
+                            (None, _) => Value::str("free"),
+                            (Some(holder), false) => Value::str(holder.to_string()),
+                            (Some(holder), true) => Value::str(format!("{holder} (expired)")),
+                        },
                     ),
                     ("resolves", Value::Bool(route53.resolves(endpoint))),
                 ]);
@@ -139,6 +149,12 @@ pub(crate) fn variables(model: &DnsModel, state: &DnsState) -> Vec<Variable> {
             )),
             ActorState::Route53(route53) => {
                 variables.push(("route53".to_string(), route53_value(route53)));
+                if model.config.freshness == crate::Freshness::LastAppliedRecord {
+                    variables.push((
+                        "last_applied".to_string(),
+                        generation((route53.last_applied > 0).then_some(route53.last_applied)),
+                    ));
+                }
                 variables.push((
                     "deleted_plans".to_string(),
                     Value::set(route53.deleted_plans.iter().map(|g| Value::Int(g.into()))),
@@ -209,13 +225,49 @@ pub(crate) fn describe_step(
     let route53_after = model.route53(after);
     let ActorModelAction::Deliver { src, dst, msg } = action else {
         return match action {
-            ActorModelAction::Timeout(_, DnsTimer::OperatorRepair) => {
-                let restored = route53_before
-                    .deleted_plans
-                    .minus(route53_after.deleted_plans);
+            ActorModelAction::Timeout(_, DnsTimer::OperatorRepair) => match model.config.repair {
+                crate::Repair::UndeleteTree => {
+                    let restored = route53_before
+                        .deleted_plans
+                        .minus(route53_after.deleted_plans);
+                    format!(
+                        "Operator restores the deleted tree of {} by hand",
+                        generations_text(restored)
+                    )
+                }
+                crate::Repair::RepointAlias => {
+                    let repaired: Vec<&str> = (0..model.config.endpoints)
+                        .filter(|e| route53_before.is_emptied(*e))
+                        .map(endpoint_name)
+                        .collect();
+                    format!(
+                        "Operator points endpoint {} at the newest plan (generation {}) by hand",
+                        repaired.join(", "),
+                        model.latest_plan(before)
+                    )
+                }
+            },
+            ActorModelAction::Timeout(_, DnsTimer::LockExpiry(e)) => format!(
+                "The lock of {} on {} expires while it is delayed",
+                route53_before.endpoints[usize::from(*e)]
+                    .lock
+                    .map_or("nobody".to_string(), |h| h.to_string()),
+                endpoint_name(*e)
+            ),
+            ActorModelAction::Timeout(_, DnsTimer::EnactorCrash(number)) => {
+                let id = crate::enactor_id(*number);
+                let lost: Vec<String> = before
+                    .network
+                    .iter_all()
+                    .filter(|envelope| envelope.src == id || envelope.dst == id)
+                    .map(|envelope| format!("\"{}\"", message_text(envelope.msg)))
+                    .collect();
                 format!(
-                    "Operator restores the deleted tree of {} by hand",
-                    generations_text(restored)
+                    "{number} crashes and restarts, forgetting its plan{}",
+                    match lost.is_empty() {
+                        true => String::new(),
+                        false => format!(" (lost in flight: {})", lost.join(", ")),
+                    }
                 )
             }
             ActorModelAction::Timeout(_, DnsTimer::LeaseExpiry) => format!(
@@ -242,30 +294,71 @@ pub(crate) fn describe_step(
             model.latest_plan(before),
             sender()
         ),
-        DnsMsg::LatestPlan(g) => format!(
-            "{} picks up generation {g} and asks Route 53 what {} serves",
-            enactor(),
-            endpoint_name(0)
-        ),
-        DnsMsg::GetAppliedGeneration(e) => match route53_before.endpoints[usize::from(e)].alias {
-            None => format!(
-                "Route 53 tells {} that {} serves no plan yet",
-                sender(),
-                endpoint_name(e)
+        DnsMsg::LatestPlan(g) => match model.config.freshness {
+            crate::Freshness::EndpointAlias => format!(
+                "{} picks up generation {g} and asks Route 53 what {} serves",
+                enactor(),
+                endpoint_name(0)
             ),
-            Some(g) => format!(
-                "Route 53 tells {} that {} serves generation {g}",
-                sender(),
-                endpoint_name(e)
+            crate::Freshness::LastAppliedRecord => format!(
+                "{} picks up generation {g} and reads the last-applied record",
+                enactor()
             ),
+        },
+        DnsMsg::GetAppliedGeneration(e) => match model.config.freshness {
+            crate::Freshness::EndpointAlias => {
+                match route53_before.endpoints[usize::from(e)].alias {
+                    None => format!(
+                        "Route 53 tells {} that {} serves no plan yet",
+                        sender(),
+                        endpoint_name(e)
+                    ),
+                    Some(g) => format!(
+                        "Route 53 tells {} that {} serves generation {g}",
+                        sender(),
+                        endpoint_name(e)
+                    ),
+                }
+            }
+            crate::Freshness::LastAppliedRecord => match route53_before.last_applied {
+                0 => format!(
+                    "Route 53 tells {} that no plan is recorded as applied yet",
+                    sender()
+                ),
+                g => format!(
+                    "Route 53 tells {} that the last-applied record says generation {g}",
+                    sender()
+                ),
+            },
         },
         DnsMsg::AppliedGeneration(e, applied) => {
             let enactor = enactor();
-            let served = match applied {
-                0 => format!("what {} serves (nothing yet)", endpoint_name(e)),
-                g => format!("generation {g} on {}", endpoint_name(e)),
+            let served = match (model.config.freshness, applied) {
+                (crate::Freshness::EndpointAlias, 0) => {
+                    format!("what {} serves (nothing yet)", endpoint_name(e))
+                }
+                (crate::Freshness::EndpointAlias, g) => {
+                    format!("generation {g} on {}", endpoint_name(e))
+                }
+                (crate::Freshness::LastAppliedRecord, 0) => {
+                    "the last-applied record (nothing yet)".to_string()
+                }
+                (crate::Freshness::LastAppliedRecord, g) => {
+                    format!("generation {g} in the last-applied record")
+                }
             };
+            let under_lock = matches!(
+                enactor_phase(model, before, enactor),
+                EnactorPhase::RecheckingUnderLock { .. }
+            );
             match enactor_phase(model, after, enactor) {
+                EnactorPhase::Applying { plan, .. } if under_lock => format!(
+                    "{enactor} holds the lock on {} and checks again that generation {plan} is newer than {served}",
+                    endpoint_name(e)
+                ),
+                EnactorPhase::LeasingPlan { plan } => format!(
+                    "{enactor} checks once that generation {plan} is newer than {served}, and asks for the lease"
+                ),
                 EnactorPhase::Locking { plan, .. } | EnactorPhase::Applying { plan, .. }
                     if e == 0 =>
                 {
@@ -278,10 +371,24 @@ pub(crate) fn describe_step(
                 EnactorPhase::Locking { plan, .. } => {
                     format!("{enactor} checks again that generation {plan} is newer than {served}")
                 }
+                _ if under_lock => format!(
+                    "{enactor} drops its plan under the lock on {}: it is not newer than {served}",
+                    endpoint_name(e)
+                ),
                 _ => format!("{enactor} drops its plan: it is not newer than {served}"),
             }
         }
         DnsMsg::AcquireLock(e) => match route53_before.endpoints[usize::from(e)].lock {
+            Some(holder)
+                if Some(holder) != enactor_number(*src)
+                    && route53_before.endpoints[usize::from(e)].lock_expired =>
+            {
+                format!(
+                    "Route 53 gives {} the lock on {}, taking it over from {holder}, whose lock expired",
+                    sender(),
+                    endpoint_name(e)
+                )
+            }
             Some(holder) if Some(holder) != enactor_number(*src) => format!(
                 "Route 53 refuses {} the lock on {}: {holder} holds it",
                 sender(),
@@ -293,6 +400,13 @@ pub(crate) fn describe_step(
                 endpoint_name(e)
             ),
         },
+        DnsMsg::LockGranted(e) if model.config.variant.safeguards().recheck_under_lock => {
+            format!(
+                "{} holds the lock on {} and asks again what is applied",
+                enactor(),
+                endpoint_name(e)
+            )
+        }
         DnsMsg::LockGranted(e) => format!(
             "{} sends its change batch for {}",
             enactor(),
@@ -324,6 +438,12 @@ pub(crate) fn describe_step(
                     }
                     Refusal::NotNewer(g) => format!("it already serves generation {g}"),
                     Refusal::LeaseLost => format!("{sender_number} no longer holds the lease"),
+                    Refusal::LockLost => format!(
+                        "{sender_number}'s lock expired and {} holds it now",
+                        route53_before.endpoints[usize::from(endpoints.start)]
+                            .lock
+                            .map_or("nobody".to_string(), |h| h.to_string())
+                    ),
                 };
                 return format!(
                     "Route 53 refuses {sender_number}'s change batch for {}: {why}",
@@ -333,6 +453,8 @@ pub(crate) fn describe_step(
             let overwritten: Vec<String> = endpoints
                 .filter_map(|e| route53_before.endpoints[usize::from(e)].alias)
                 .filter(|active| *active > plan)
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
                 .map(|active| active.to_string())
                 .collect();
             let overwrite = match overwritten.len() {
@@ -350,6 +472,9 @@ pub(crate) fn describe_step(
         DnsMsg::ChangeCommitted(scope) => {
             let enactor = enactor();
             match enactor_phase(model, after, enactor) {
+                EnactorPhase::RecordingApplied { plan } => format!(
+                    "{enactor} has applied generation {plan} to every endpoint and records it as the last applied"
+                ),
                 phase if phase.is_cleaning_up() => {
                     let plan = match phase {
                         EnactorPhase::ReadingActivePlans { plan }
@@ -422,10 +547,40 @@ pub(crate) fn describe_step(
             }
             _ => format!("Route 53 gives {} the lease", sender()),
         },
-        DnsMsg::LeaseGranted => format!("{} asks for the latest plan", enactor()),
+        DnsMsg::LeaseGranted => match enactor_phase(model, after, enactor()) {
+            EnactorPhase::PickingUpPlan => format!("{} asks for the latest plan", enactor()),
+            _ => format!("{} holds the lease and starts applying its plan", enactor()),
+        },
+        DnsMsg::RecordLastApplied(g) => {
+            let lease = model.config.variant.safeguards().lease;
+            let sender_number = enactor_number(*src);
+            if lease.fences_batches() && route53_before.lease != sender_number {
+                format!(
+                    "Route 53 ignores {}'s last-applied record: it no longer holds the lease",
+                    sender()
+                )
+            } else if route53_before.last_applied > g {
+                format!(
+                    "Route 53 records generation {g} as last applied for {}, going back from {}",
+                    sender(),
+                    route53_before.last_applied
+                )
+            } else {
+                format!(
+                    "Route 53 records generation {g} as last applied for {}",
+                    sender()
+                )
+            }
+        }
+        DnsMsg::LastAppliedRecorded => format!("{} starts the clean-up", enactor()),
         DnsMsg::LeaseBusy => format!("{} backs off and retries the lease", enactor()),
         DnsMsg::ReleaseLease => format!("Route 53 frees the lease of {}", sender()),
-        DnsMsg::LeaseReleased => format!("{} starts over and asks for the lease", enactor()),
+        DnsMsg::LeaseReleased => match enactor_phase(model, after, enactor()) {
+            EnactorPhase::AcquiringLease => {
+                format!("{} starts over and asks for the lease", enactor())
+            }
+            _ => format!("{} starts over", enactor()),
+        },
     }
 }
 

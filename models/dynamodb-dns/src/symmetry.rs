@@ -42,10 +42,12 @@ struct Signature {
     /// Messages in flight, each as (sent by the Enactor?, the other party, message), with
     /// repetitions, sorted.
     messages: Vec<(bool, usize, DnsMsg)>,
-    /// The endpoints whose lock it holds.
-    locks: Vec<usize>,
+    /// The endpoints whose lock it holds, each with whether that lock has expired.
+    locks: Vec<(usize, bool)>,
     /// Whether it holds the global lease.
     lease: bool,
+    /// Whether its crash is still to come (crash fault).
+    crash_armed: bool,
     /// Its armed timers, sorted.
     timers: Vec<DnsTimer>,
     /// Whether it crashed.
@@ -89,8 +91,12 @@ fn signature(state: &DnsState, route53: &Route53State, enactor: usize) -> Signat
         messages,
         locks: (0..route53.endpoints.len())
             .filter(|&endpoint| route53.endpoints[endpoint].lock == Some(number))
+            .map(|endpoint| (endpoint, route53.endpoints[endpoint].lock_expired))
             .collect(),
         lease: route53.lease == Some(number),
+        crash_armed: state.timers_set[crate::ROUTE53_INDEX]
+            .iter()
+            .any(|timer| *timer == DnsTimer::EnactorCrash(number)),
         timers,
         crashed: state.crashed[enactor],
     }
@@ -147,7 +153,19 @@ fn renumber(state: &DnsState, new_number: &[usize]) -> DnsState {
                 }
             }
         };
-        next.timers_set[new] = state.timers_set[old].clone();
+        next.timers_set[new] = if old == crate::ROUTE53_INDEX {
+            // Route 53 keeps the crash timers, one per Enactor.
+            let mut timers = stateright::actor::Timers::new();
+            for timer in state.timers_set[old].iter() {
+                timers.set(match timer {
+                    DnsTimer::EnactorCrash(enactor) => DnsTimer::EnactorCrash(number(*enactor)),
+                    other => other.clone(),
+                });
+            }
+            timers
+        } else {
+            state.timers_set[old].clone()
+        };
         next.random_choices[new] = state.random_choices[old].clone();
         next.crashed[new] = state.crashed[old];
         next.actor_storages[new] = state.actor_storages[old];
@@ -175,6 +193,7 @@ fn renumber_route53(
         endpoints,
         deleted_plans,
         lease,
+        last_applied,
         older_plan_overwrote_newer,
         active_plan_deleted,
     } = route53;
@@ -189,6 +208,7 @@ fn renumber_route53(
             .collect(),
         deleted_plans: *deleted_plans,
         lease: lease.map(&number),
+        last_applied: *last_applied,
         older_plan_overwrote_newer: *older_plan_overwrote_newer,
         active_plan_deleted: *active_plan_deleted,
     }
@@ -206,6 +226,9 @@ fn renumber_phase(
         | EnactorPhase::CheckingFreshness { .. }
         | EnactorPhase::Locking { .. }
         | EnactorPhase::Applying { .. }
+        | EnactorPhase::LeasingPlan { .. }
+        | EnactorPhase::RecheckingUnderLock { .. }
+        | EnactorPhase::RecordingApplied { .. }
         | EnactorPhase::GivingUp { .. }
         | EnactorPhase::ReadingActivePlans { .. }
         | EnactorPhase::CleaningUp { .. }
@@ -240,6 +263,8 @@ fn renumber_msg(msg: DnsMsg, _number: impl Fn(EnactorNumber) -> EnactorNumber) -
         | DnsMsg::LeaseGranted
         | DnsMsg::LeaseBusy
         | DnsMsg::ReleaseLease
-        | DnsMsg::LeaseReleased => msg,
+        | DnsMsg::LeaseReleased
+        | DnsMsg::RecordLastApplied(_)
+        | DnsMsg::LastAppliedRecorded => msg,
     }
 }

@@ -1,7 +1,7 @@
 //! Scenario files: every shipped file is registered and parses, and every kind of bad
 //! input is refused with a message that names the field and what is allowed.
 
-use dynamodb_dns::{DnsConfig, Scenario, ScenarioError, SCENARIOS};
+use dynamodb_dns::{DnsConfig, Freshness, Repair, Scenario, ScenarioError, Variant, SCENARIOS};
 
 #[test]
 fn every_file_in_the_scenarios_folder_is_registered_and_parses() {
@@ -102,4 +102,105 @@ fn a_verdict_that_does_not_fit_the_property_says_what_fits() {
 fn a_missing_description_is_refused() {
     let message = error_of("[model]\nenactors = 2\n");
     assert!(message.contains("missing field `description`"), "{message}");
+}
+
+#[test]
+fn every_new_field_is_read_into_the_config() {
+    let scenario = Scenario::parse(
+        "t",
+        "description = \"x\"\n\
+         [model]\n\
+         operator_repair = true\n\
+         repair = \"undelete-tree\"\n\
+         freshness = \"last-applied-record\"\n\
+         lock_expiry = true\n\
+         enactor_crash = true\n\
+         variant = \"fenced-batches-only\"\n",
+    )
+    .unwrap();
+    assert_eq!(
+        scenario.config,
+        DnsConfig {
+            operator_repair: true,
+            repair: Repair::UndeleteTree,
+            freshness: Freshness::LastAppliedRecord,
+            lock_expiry: true,
+            enactor_crash: true,
+            variant: Variant::FencedBatchesOnly,
+            ..DnsConfig::default()
+        }
+    );
+    assert_eq!(scenario.story, None);
+}
+
+#[test]
+fn every_new_variant_is_read_by_its_name() {
+    for variant in [
+        Variant::RecheckUnderLock,
+        Variant::LeaseAfterPickup,
+        Variant::FencedBatchesOnly,
+    ] {
+        let text = format!(
+            "description = \"x\"\n[model]\nvariant = \"{}\"\n",
+            variant.name()
+        );
+        let scenario = Scenario::parse("t", &text).unwrap();
+        assert_eq!(scenario.config.variant, variant);
+    }
+}
+
+/// A scenario whose `[story]` section is `story`, with one beat of `steps` after it.
+fn with_story(story: &str, steps: &str) -> String {
+    format!(
+        "description = \"x\"\n[story]\n{story}\n[[story.beats]]\ntitle = \"t\"\nsays = \"s\"\n\
+         steps = {steps}\n"
+    )
+}
+
+#[test]
+fn a_story_is_read_beat_by_beat() {
+    let text = with_story(
+        "ends_violating = [\"endpoint record never empty\", \"always recoverable\"]",
+        "[\"Planner produces generation 2\"]",
+    );
+    let story = Scenario::parse("t", &text).unwrap().story.unwrap();
+    assert_eq!(
+        story.ends_violating,
+        ["endpoint record never empty", "always recoverable"]
+    );
+    assert_eq!(story.steps(), [(0, "Planner produces generation 2")]);
+}
+
+#[test]
+fn a_story_without_a_step_names_the_field() {
+    let expected = "field `story.beats`: a story needs at least one step";
+    assert_eq!(
+        error_of("description = \"x\"\n[story]\nbeats = []\n"),
+        expected
+    );
+    assert_eq!(error_of(&with_story("", "[]")), expected);
+}
+
+#[test]
+fn a_story_may_not_end_violating_a_sometimes_property() {
+    let message = error_of(&with_story(
+        "ends_violating = [\"clean-up deletes a plan\"]",
+        "[\"Planner produces generation 2\"]",
+    ));
+    let (named, allowed) = message
+        .split_once("those are: ")
+        .unwrap_or_else(|| panic!("the message lists no properties: {message}"));
+    assert!(
+        named.starts_with("field `story.ends_violating`: \"clean-up deletes a plan\""),
+        "{message}"
+    );
+    for endable in [
+        "\"endpoint record never empty\"",
+        "\"no older plan overwrites newer\"",
+        "\"active plan never deleted\"",
+        "\"always recoverable\"",
+    ] {
+        assert!(allowed.contains(endable), "{message}");
+    }
+    assert!(!allowed.contains("clean-up deletes a plan"), "{message}");
 }

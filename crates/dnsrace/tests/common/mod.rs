@@ -194,4 +194,4 @@ pub const SOMETIMES_PROPERTIES: [&str; 3] = [
 ];
 
 /// The scenarios shipped with the model.
-pub const SCENARIOS: [&str; 3] = ["outage", "smallest-race", "single-enactor"];
+pub const SCENARIOS: [&str; 4] = ["outage", "smallest-race", "single-enactor", "outage-story"];
