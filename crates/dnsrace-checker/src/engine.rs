@@ -8,7 +8,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use dnsrace_core::{
-    DescribedProperty, Expectation, Liveness, LivenessProperty, Model, Presentation,
+    DescribedProperty, Expectation, Liveness, LivenessProperty, Model, Presentation, Records,
+    StateCodec,
 };
 use rayon::prelude::*;
 
@@ -153,12 +154,74 @@ fn fingerprint<S: Hash>(state: &S) -> u64 {
     }
 }
 
+/// How the search stores and fingerprints states: packed by the model's codec, or whole.
+struct Packing<'m, S> {
+    codec: &'m dyn StateCodec<S>,
+    width: usize,
+    /// Symmetry on the packed form, when it is on and the codec supports it.
+    records: Option<Records>,
+}
+
+impl<S> Clone for Packing<'_, S> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<S> Copy for Packing<'_, S> {}
+
+/// A packed state's fingerprint: XXH3 of its bytes, stable across runs, machines and
+/// versions; its top half is never 0.
+fn packed_fingerprint(bytes: &[u8]) -> u64 {
+    let fp = xxhash_rust::xxh3::xxh3_64(bytes);
+    if fp >> 32 == 0 {
+        fp | 1 << 32
+    } else {
+        fp
+    }
+}
+
+/// Scratch buffers of one thread for packing states.
+#[derive(Default)]
+struct Scratch {
+    /// The state as it is.
+    packed: Vec<u8>,
+    /// The canonical member of its class.
+    canonical: Vec<u8>,
+}
+
 /// The fingerprint that identifies `state`: of its symmetry class's representative when
-/// symmetry reduction is on.
-fn class_fingerprint<M: Presentation>(model: &M, symmetry: bool, state: &M::State) -> u64
+/// symmetry reduction is on. With a codec, `scratch.packed` holds the packed state after.
+fn class_fingerprint<M: Presentation>(
+    model: &M,
+    packing: Option<Packing<'_, M::State>>,
+    symmetry: bool,
+    state: &M::State,
+    scratch: &mut Scratch,
+) -> u64
 where
     M::State: Hash,
 {
+    if let Some(packing) = packing {
+        scratch.packed.resize(packing.width, 0);
+        packing.codec.encode(state, &mut scratch.packed);
+        if let Some(records) = packing.records {
+            scratch.canonical.clear();
+            scratch.canonical.extend_from_slice(&scratch.packed);
+            records.canonicalize(&mut scratch.canonical);
+            return packed_fingerprint(&scratch.canonical);
+        }
+        if symmetry {
+            if let Some(representative) = model.representative(state) {
+                scratch.canonical.resize(packing.width, 0);
+                packing
+                    .codec
+                    .encode(&representative, &mut scratch.canonical);
+                return packed_fingerprint(&scratch.canonical);
+            }
+        }
+        return packed_fingerprint(&scratch.packed);
+    }
     if symmetry {
         if let Some(representative) = model.representative(state) {
             return fingerprint(&representative);
@@ -194,12 +257,11 @@ impl Hasher for IdentityHasher {
 
 type FpMap<V> = HashMap<u64, V, BuildHasherDefault<IdentityHasher>>;
 
-/// A state of the frontier: the real state (never a renamed representative, so traces
-/// replay through it), its class fingerprint, its candidate key `(parent index << 32) |
-/// action index` (smaller keys come first in sequential BFS order), its parent's tag, and
+/// A state of the frontier: its class fingerprint, its candidate key `(parent index << 32)
+/// | action index` (smaller keys come first in sequential BFS order), its parent's tag, and
 /// what the state says about the properties, evaluated when it was generated (while it was
-/// still in the cache).
-struct Node<S> {
+/// still in the cache). The state itself is kept beside it in its [`Chunk`].
+struct Node {
     fp: u64,
     key: u64,
     tag: u32,
@@ -209,14 +271,88 @@ struct Node<S> {
     /// The liveness flags: bits `2k` (goal) and `2k + 1` (trigger) of liveness property
     /// `k`, which is the graph's flag-byte layout read as a little-endian word.
     flags: u64,
-    /// `None` once expanded: a state is dropped right after its successors are generated,
-    /// while it is still in the cache, rather than in a separate pass over the level.
-    state: Option<S>,
+}
+
+/// A run of frontier states: the nodes, and the real states (never a renamed
+/// representative, so traces replay through them), either packed by the model's codec,
+/// `width` bytes each, or whole. A whole state is `None` once expanded: it is dropped
+/// right after its successors are generated, while it is still in the cache, rather than
+/// in a separate pass over the level.
+struct Chunk<S> {
+    nodes: Vec<Node>,
+    whole: Vec<Option<S>>,
+    packed: Vec<u8>,
+}
+
+impl<S> Chunk<S> {
+    fn with_capacity(capacity: usize) -> Self {
+        Chunk {
+            nodes: Vec::with_capacity(capacity),
+            whole: Vec::new(),
+            packed: Vec::new(),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// Adds a state: `state` whole, or (with a codec) the packed bytes in `scratch`.
+    fn push(&mut self, node: Node, state: S, packing: Option<Packing<'_, S>>, scratch: &Scratch) {
+        self.nodes.push(node);
+        match packing {
+            Some(_) => self.packed.extend_from_slice(&scratch.packed),
+            None => self.whole.push(Some(state)),
+        }
+    }
+
+    /// Runs `f` on state `index` (decoded, with a codec), unless it was taken.
+    fn with_state<R>(
+        &self,
+        index: usize,
+        packing: Option<Packing<'_, S>>,
+        f: impl FnOnce(&S) -> R,
+    ) -> Option<R> {
+        match packing {
+            Some(packing) => Some(f(&packing
+                .codec
+                .decode(&self.packed[index * packing.width..(index + 1) * packing.width]))),
+            None => self.whole[index].as_ref().map(f),
+        }
+    }
+
+    /// Keeps the states whose node `keep` accepts, in order.
+    fn retain(&mut self, packing: Option<Packing<'_, S>>, keep: impl Fn(&Node) -> bool) {
+        let width = packing.map_or(0, |packing| packing.width);
+        let mut kept = 0;
+        for index in 0..self.nodes.len() {
+            if !keep(&self.nodes[index]) {
+                continue;
+            }
+            if kept != index {
+                self.nodes.swap(kept, index);
+                if packing.is_some() {
+                    self.packed
+                        .copy_within(index * width..(index + 1) * width, kept * width);
+                } else {
+                    self.whole.swap(kept, index);
+                }
+            }
+            kept += 1;
+        }
+        self.nodes.truncate(kept);
+        self.whole.truncate(kept);
+        self.packed.truncate(kept * width);
+    }
 }
 
 /// The frontier, as the chunks phase A produced (never flattened: that would copy every
 /// state once more).
-type Level<S> = Vec<Vec<Node<S>>>;
+type Level<S> = Vec<Chunk<S>>;
+
+/// A task of phase A: a run of frontier nodes, their whole states (empty with a codec),
+/// their packed states (empty without), and the global index of the first.
+type Task<'f, S> = (&'f [Node], &'f mut [Option<S>], &'f [u8], u64);
 
 /// A slice of the frontier processed as one task: segment, start, end, global index of
 /// `start`.
@@ -242,7 +378,7 @@ struct ChunkEdges {
 
 /// What phase A returns for one task.
 struct ChunkOutput<S> {
-    nodes: Vec<Node<S>>,
+    chunk: Chunk<S>,
     generated: u64,
     edges: ChunkEdges,
 }
@@ -415,6 +551,8 @@ struct Search<'a, M: Model> {
     options: &'a CheckOptions,
     /// Whether symmetry reduction is on (asked for, and sound for every property).
     symmetry: bool,
+    /// The model's codec, if it has one: then states are stored packed.
+    packing: Option<Packing<'a, M::State>>,
     threads: usize,
     started: Instant,
     watch: Watch<'a>,
@@ -449,6 +587,14 @@ where
             liveness,
             options,
             symmetry: options.symmetry,
+            packing: model.codec().map(|codec| Packing {
+                codec,
+                width: codec.packed_len(),
+                records: options
+                    .symmetry
+                    .then(|| codec.interchangeable_records())
+                    .flatten(),
+            }),
             threads,
             started,
             watch: Watch {
@@ -469,7 +615,13 @@ where
     }
 
     fn class_fp(&self, state: &M::State) -> u64 {
-        class_fingerprint(self.model, self.symmetry, state)
+        class_fingerprint(
+            self.model,
+            self.packing,
+            self.symmetry,
+            state,
+            &mut Scratch::default(),
+        )
     }
 
     fn publish(&self, queue: usize) {
@@ -490,7 +642,7 @@ where
         };
         let left: usize = match completeness {
             Completeness::Exhaustive => 0,
-            _ => frontier.iter().map(Vec::len).sum(),
+            _ => frontier.iter().map(Chunk::len).sum(),
         };
         drop_in_parallel(frontier);
         if let Some(progress) = &self.options.progress {
@@ -503,7 +655,7 @@ where
     /// left unexplored.
     fn explore(&mut self, mut frontier: Level<M::State>) -> (Completeness, Level<M::State>) {
         let completeness = loop {
-            let queue: usize = frontier.iter().map(Vec::len).sum();
+            let queue: usize = frontier.iter().map(Chunk::len).sum();
             self.peak_frontier = self.peak_frontier.max(queue);
             self.publish(queue);
             if queue == 0 {
@@ -544,25 +696,32 @@ where
     /// Level 0: the initial states within the boundary, first occurrence of each class.
     fn initial_level(&mut self) -> Result<Level<M::State>, Bound> {
         let pending = self.pending();
-        let mut level = Vec::new();
+        let mut level = Chunk::with_capacity(1);
         let mut seen = HashSet::new();
+        let mut scratch = Scratch::default();
         for (index, state) in self.model.init_states().into_iter().enumerate() {
             self.generated += 1;
             if !self.model.within_boundary(&state) {
                 continue;
             }
-            let fp = self.class_fp(&state);
+            let fp = class_fingerprint(
+                self.model,
+                self.packing,
+                self.symmetry,
+                &state,
+                &mut scratch,
+            );
             if seen.insert(fp) {
                 let (decided, flags) =
                     assess(self.model, self.properties, pending, self.liveness, &state);
-                level.push(Node {
+                let node = Node {
                     fp,
                     key: index as u64,
                     tag: 0,
                     decided,
                     flags,
-                    state: Some(state),
-                });
+                };
+                level.push(node, state, self.packing, &scratch);
             }
         }
         if self.options.max_states.is_some_and(|max| level.len() > max) {
@@ -571,6 +730,7 @@ where
         }
         self.visited.extend(
             level
+                .nodes
                 .iter()
                 .enumerate()
                 .map(|(number, node)| (node.fp, 0, number as u32))
@@ -648,7 +808,7 @@ where
 
     /// Cuts the frontier into tasks (see [`Self::task_size`]).
     fn work_items(&self, frontier: &Level<M::State>) -> Vec<WorkItem> {
-        let total: usize = frontier.iter().map(Vec::len).sum();
+        let total: usize = frontier.iter().map(Chunk::len).sum();
         let size = self.task_size(total);
         let mut items = Vec::with_capacity(total / size + frontier.len());
         let mut base = 0u64;
@@ -684,114 +844,147 @@ where
         let visited = &self.visited;
         let progress = self.options.progress.as_deref();
         let threads = self.threads;
-        let frontier_len: usize = frontier.iter().map(Vec::len).sum();
+        let frontier_len: usize = frontier.iter().map(Chunk::len).sum();
         // One set of candidate maps (fp -> smallest key), split into shards, per thread.
         let candidates: Vec<Mutex<Vec<FpMap<u64>>>> = (0..threads)
             .map(|_| Mutex::new((0..SHARDS).map(|_| FpMap::default()).collect()))
             .collect();
 
         let size = self.task_size(frontier_len);
-        let mut items: Vec<(&mut [Node<M::State>], u64)> =
+        let packing = self.packing;
+        let width = packing.map_or(0, |packing| packing.width);
+        // Tasks: runs of at most `size` frontier states, with their global index.
+        let mut items: Vec<Task<'_, M::State>> =
             Vec::with_capacity(frontier_len / size + frontier.len());
         let mut base = 0u64;
-        for nodes in frontier.iter_mut() {
-            let len = nodes.len() as u64;
-            for (index, chunk) in nodes.chunks_mut(size).enumerate() {
-                items.push((chunk, base + (index * size) as u64));
+        for chunk in frontier.iter_mut() {
+            let mut nodes = &chunk.nodes[..];
+            let mut whole = &mut chunk.whole[..];
+            let mut packed = &chunk.packed[..];
+            while !nodes.is_empty() {
+                let n = size.min(nodes.len());
+                let (task_nodes, rest_nodes) = nodes.split_at(n);
+                let whole_n = n.min(whole.len()); // 0 with a codec
+                let (task_whole, rest_whole) = std::mem::take(&mut whole).split_at_mut(whole_n);
+                let (task_packed, rest_packed) = packed.split_at(n * width);
+                items.push((task_nodes, task_whole, task_packed, base));
+                base += n as u64;
+                nodes = rest_nodes;
+                whole = rest_whole;
+                packed = rest_packed;
             }
-            base += len;
         }
 
         // Phase A: expand, in parallel; `collect` keeps the tasks' outputs in order.
         let outputs: Vec<ChunkOutput<M::State>> = items
             .into_par_iter()
-            .map_init(Vec::new, |actions, (nodes, base)| {
-                let mut out = ChunkOutput {
-                    nodes: Vec::with_capacity(nodes.len()),
-                    generated: 0,
-                    edges: ChunkEdges::default(),
-                };
-                if watch.poll() {
-                    return out;
-                }
-                // Only this thread ever locks its own maps: the lock is never contended.
-                let thread = rayon::current_thread_index().unwrap_or(0) % threads;
-                let mut maps = candidates[thread]
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner);
-                for (offset, node) in nodes.iter_mut().enumerate() {
-                    if watch.aborted() {
-                        break;
-                    }
-                    let Some(state) = node.state.take() else {
-                        continue;
+            .map_init(
+                || (Vec::new(), Scratch::default()),
+                |(actions, scratch), (nodes, whole, packed, base)| {
+                    let mut out = ChunkOutput {
+                        chunk: Chunk::with_capacity(nodes.len()),
+                        generated: 0,
+                        edges: ChunkEdges::default(),
                     };
-                    let index = base + offset as u64;
-                    let parent_tag = tag_of(node.fp);
-                    model.actions(&state, actions);
-                    let mut count = 0u32;
-                    for (action_index, action) in actions.drain(..).enumerate() {
-                        let labels_at = out.edges.labels.len();
-                        if record_edges {
-                            for property in liveness {
-                                out.edges
-                                    .labels
-                                    .push(label(model, property, &state, &action));
-                            }
+                    if watch.poll() {
+                        return out;
+                    }
+                    // Only this thread ever locks its own maps: the lock is never contended.
+                    let thread = rayon::current_thread_index().unwrap_or(0) % threads;
+                    let mut maps = candidates[thread]
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner);
+                    for (offset, node) in nodes.iter().enumerate() {
+                        if watch.aborted() {
+                            break;
                         }
-                        let next = model
-                            .next_state(&state, action)
-                            .filter(|next| model.within_boundary(next));
-                        let Some(next) = next else {
-                            out.edges.labels.truncate(labels_at);
-                            continue;
+                        let state = match packing {
+                            Some(packing) => packing
+                                .codec
+                                .decode(&packed[offset * width..(offset + 1) * width]),
+                            None => match whole[offset].take() {
+                                Some(state) => state,
+                                None => continue,
+                            },
                         };
-                        out.generated += 1;
-                        let fp = class_fingerprint(model, symmetry, &next);
+                        let index = base + offset as u64;
+                        let parent_tag = tag_of(node.fp);
+                        model.actions(&state, actions);
+                        let mut count = 0u32;
+                        for (action_index, action) in actions.drain(..).enumerate() {
+                            let labels_at = out.edges.labels.len();
+                            if record_edges {
+                                for property in liveness {
+                                    out.edges
+                                        .labels
+                                        .push(label(model, property, &state, &action));
+                                }
+                            }
+                            let next = model
+                                .next_state(&state, action)
+                                .filter(|next| model.within_boundary(next));
+                            let Some(next) = next else {
+                                out.edges.labels.truncate(labels_at);
+                                continue;
+                            };
+                            out.generated += 1;
+                            let fp = class_fingerprint(model, packing, symmetry, &next, scratch);
+                            if record_edges {
+                                out.edges.targets.push(fp);
+                                count += 1;
+                            }
+                            debug_assert!(index < 1 << 32 && (action_index as u64) < 1 << 32);
+                            let key = (index << 32) | action_index as u64;
+                            // The level's own map first: most successors that are not new
+                            // were found earlier in this level (interleavings of the same
+                            // steps), and this map is far smaller than the visited set.
+                            match maps[level_shard(fp)].entry(fp) {
+                                Entry::Occupied(mut entry) => {
+                                    if *entry.get() < key {
+                                        continue; // an earlier candidate already has it
+                                    }
+                                    entry.insert(key);
+                                }
+                                Entry::Vacant(entry) => {
+                                    if visited.contains(fp) {
+                                        continue;
+                                    }
+                                    entry.insert(key);
+                                }
+                            }
+                            let (decided, flags) =
+                                assess(model, properties, pending, liveness, &next);
+                            if let Some(packing) = packing {
+                                // Test builds hold the codec to its word on every state
+                                // stored.
+                                // (By the whole state's hash: states need not be `Eq`.)
+                                debug_assert!(
+                                    fingerprint(&packing.codec.decode(&scratch.packed))
+                                        == fingerprint(&next),
+                                    "the model's codec does not round-trip a state"
+                                );
+                            }
+                            let node = Node {
+                                fp,
+                                key,
+                                tag: parent_tag,
+                                decided,
+                                flags,
+                            };
+                            out.chunk.push(node, next, packing, scratch);
+                        }
                         if record_edges {
-                            out.edges.targets.push(fp);
-                            count += 1;
+                            out.edges.counts.push(count);
                         }
-                        debug_assert!(index < 1 << 32 && (action_index as u64) < 1 << 32);
-                        let key = (index << 32) | action_index as u64;
-                        // The level's own map first: most successors that are not new
-                        // were found earlier in this level (interleavings of the same
-                        // steps), and this map is far smaller than the visited set.
-                        match maps[level_shard(fp)].entry(fp) {
-                            Entry::Occupied(mut entry) => {
-                                if *entry.get() < key {
-                                    continue; // an earlier candidate already has it
-                                }
-                                entry.insert(key);
-                            }
-                            Entry::Vacant(entry) => {
-                                if visited.contains(fp) {
-                                    continue;
-                                }
-                                entry.insert(key);
-                            }
-                        }
-                        let (decided, flags) = assess(model, properties, pending, liveness, &next);
-                        out.nodes.push(Node {
-                            fp,
-                            key,
-                            tag: parent_tag,
-                            decided,
-                            flags,
-                            state: Some(next),
-                        });
                     }
-                    if record_edges {
-                        out.edges.counts.push(count);
+                    if let Some(progress) = progress {
+                        progress
+                            .generated
+                            .fetch_add(out.generated, Ordering::Relaxed);
                     }
-                }
-                if let Some(progress) = progress {
-                    progress
-                        .generated
-                        .fetch_add(out.generated, Ordering::Relaxed);
-                }
-                out
-            })
+                    out
+                },
+            )
             .collect();
         if let Some(bound) = watch.bound() {
             return Err(bound);
@@ -835,8 +1028,8 @@ where
         let mut edges = Vec::with_capacity(if record_edges { outputs.len() } else { 0 });
         for output in outputs {
             self.generated += output.generated;
-            if !output.nodes.is_empty() {
-                next.push(output.nodes);
+            if output.chunk.len() > 0 {
+                next.push(output.chunk);
             }
             if record_edges {
                 edges.push(output.edges);
@@ -844,17 +1037,19 @@ where
         }
 
         // Phase C: keep each fingerprint's smallest candidate, in candidate order.
-        next.par_iter_mut().for_each(|nodes| {
-            nodes.retain(|node| level[level_shard(node.fp)].get(&node.fp) == Some(&node.key));
+        next.par_iter_mut().for_each(|chunk| {
+            chunk.retain(packing, |node| {
+                level[level_shard(node.fp)].get(&node.fp) == Some(&node.key)
+            });
         });
-        next.retain(|nodes| !nodes.is_empty());
+        next.retain(|chunk| chunk.len() > 0);
         drop(level);
         self.record_discoveries(&next, self.depth + 1, pending);
 
         // Phase B: commit the level to the visited set, numbering its states in order.
         let first_number = self.visited.len();
         let mut entries = Vec::with_capacity(new_states);
-        for node in next.iter().flatten() {
+        for node in next.iter().flat_map(|chunk| &chunk.nodes) {
             entries.push((node.fp, node.tag, (first_number + entries.len()) as u32));
         }
         if let Some(graph) = &mut self.graph {
@@ -862,7 +1057,7 @@ where
             let parent_base = (first_number - frontier_len) as u64;
             graph.parents.extend(
                 next.iter()
-                    .flatten()
+                    .flat_map(|chunk| &chunk.nodes)
                     .map(|node| (parent_base + (node.key >> 32)) as u32),
             );
         }
@@ -903,39 +1098,44 @@ where
     fn peek(&self, frontier: &Level<M::State>) -> Result<u64, Bound> {
         let model = self.model;
         let symmetry = self.symmetry;
+        let packing = self.packing;
         let watch = &self.watch;
         let visited = &self.visited;
         let open = AtomicBool::new(false);
         let generated: u64 = self
             .work_items(frontier)
             .par_iter()
-            .map_init(Vec::new, |actions, &(segment, start, end, _)| {
-                let mut generated = 0;
-                if open.load(Ordering::Relaxed) || watch.poll() {
-                    return generated;
-                }
-                for node in &frontier[segment][start..end] {
-                    if open.load(Ordering::Relaxed) || watch.aborted() {
-                        break;
+            .map_init(
+                || (Vec::new(), Scratch::default()),
+                |(actions, scratch), &(segment, start, end, _)| {
+                    let mut generated = 0;
+                    if open.load(Ordering::Relaxed) || watch.poll() {
+                        return generated;
                     }
-                    let Some(state) = &node.state else {
-                        continue;
-                    };
-                    model.actions(state, actions);
-                    for action in actions.drain(..) {
-                        if let Some(next) = model.next_state(state, action) {
-                            generated += 1;
-                            if model.within_boundary(&next)
-                                && !visited.contains(class_fingerprint(model, symmetry, &next))
-                            {
-                                open.store(true, Ordering::Relaxed);
-                                break;
-                            }
+                    for index in start..end {
+                        if open.load(Ordering::Relaxed) || watch.aborted() {
+                            break;
                         }
+                        frontier[segment].with_state(index, packing, |state| {
+                            model.actions(state, actions);
+                            for action in actions.drain(..) {
+                                if let Some(next) = model.next_state(state, action) {
+                                    generated += 1;
+                                    if model.within_boundary(&next)
+                                        && !visited.contains(class_fingerprint(
+                                            model, packing, symmetry, &next, scratch,
+                                        ))
+                                    {
+                                        open.store(true, Ordering::Relaxed);
+                                        break;
+                                    }
+                                }
+                            }
+                        });
                     }
-                }
-                generated
-            })
+                    generated
+                },
+            )
             .sum();
         if open.load(Ordering::Relaxed) {
             Err(Bound::MaxDepth)
@@ -955,15 +1155,15 @@ where
             let stride = graph.flag_stride;
             graph
                 .flags
-                .reserve(level.iter().map(Vec::len).sum::<usize>() * stride);
-            for node in level.iter().flatten() {
+                .reserve(level.iter().map(Chunk::len).sum::<usize>() * stride);
+            for node in level.iter().flat_map(|chunk| &chunk.nodes) {
                 graph
                     .flags
                     .extend_from_slice(&node.flags.to_le_bytes()[..stride]);
             }
         }
         let mut remaining = pending;
-        for node in level.iter().flatten() {
+        for node in level.iter().flat_map(|chunk| &chunk.nodes) {
             if remaining == 0 {
                 break;
             }
@@ -977,6 +1177,7 @@ where
         }
         let model = self.model;
         let properties = self.properties;
+        let packing = self.packing;
         let late: Vec<usize> = (EVALUATED_AT_BIRTH..properties.len())
             .filter(|&index| {
                 self.found[index].is_none()
@@ -988,17 +1189,18 @@ where
         }
         let hits: Vec<Vec<Option<u64>>> = level
             .par_iter()
-            .map(|nodes| {
+            .map(|chunk| {
                 late.iter()
                     .map(|&index| {
-                        nodes
-                            .iter()
-                            .find(|node| {
-                                node.state
-                                    .as_ref()
-                                    .is_some_and(|state| decides(model, &properties[index], state))
+                        (0..chunk.len())
+                            .find(|&at| {
+                                chunk
+                                    .with_state(at, packing, |state| {
+                                        decides(model, &properties[index], state)
+                                    })
+                                    .unwrap_or(false)
                             })
-                            .map(|node| node.fp)
+                            .map(|at| chunk.nodes[at].fp)
                     })
                     .collect()
             })
@@ -1024,7 +1226,7 @@ where
         /// in reverse order on success.
         fn extend<M: Presentation>(
             model: &M,
-            symmetry: bool,
+            class_fp: &dyn Fn(&M::State) -> u64,
             state: &M::State,
             step: usize,
             steps: usize,
@@ -1044,8 +1246,8 @@ where
                     continue;
                 };
                 if model.within_boundary(&next)
-                    && accept(step, class_fingerprint(model, symmetry, &next))
-                    && extend(model, symmetry, &next, step + 1, steps, accept, reversed)
+                    && accept(step, class_fp(&next))
+                    && extend(model, class_fp, &next, step + 1, steps, accept, reversed)
                 {
                     reversed.push((index, next));
                     return true;
@@ -1061,7 +1263,7 @@ where
             let mut reversed = Vec::with_capacity(steps);
             if extend(
                 model,
-                self.symmetry,
+                &|state| self.class_fp(state),
                 &state,
                 1,
                 steps,

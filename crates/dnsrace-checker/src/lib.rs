@@ -42,18 +42,34 @@
 //! The **visited set holds only fingerprints and parent links**: a custom table of 64-bit
 //! fingerprints with, for each, the top half of its parent's fingerprint (a 32-bit tag),
 //! in 12-byte slots kept 76-90 % full, so at most 16 bytes a state (see `visited.rs`).
-//! Only the current frontier and the level being built hold whole states. A
-//! counterexample is rebuilt at the end by following parent tags back to an initial
+//! Only the current frontier and the level being built hold states, and with a codec
+//! (below) they hold them packed. A counterexample is rebuilt at the end by following parent tags back to an initial
 //! state (a tag may name a few candidates; the replay keeps the one the model's steps lead
 //! through, so the trace is exact) and **replaying** forward: at each step, the first
 //! action (in `actions` order) whose successor is the next state of the path. During
 //! phase A the visited set is only read, so lookups take no lock.
 //!
+//! # Packed states
+//!
+//! A model may provide an exact encoding of its states as a few bytes
+//! ([`StateCodec`](dnsrace_core::StateCodec), through
+//! [`Presentation::codec`](dnsrace_core::Presentation::codec)). The frontier and the
+//! level being built then hold each state as those bytes beside 40 bytes of bookkeeping
+//! (the DNS model: 41 bytes at the outage's 3 Enactors and 2 endpoints, against about a
+//! kilobyte of `Arc`ed actor states), a state is decoded only to be expanded, and its
+//! fingerprint is XXH3 of the bytes of its class's canonical member: the same on every
+//! run, machine and version, where the fingerprint of a model's own state (aHash) is
+//! only the same within one build. Test builds check that each stored state decodes back
+//! to itself. Which states are visited, in which order, does not depend on the
+//! fingerprints (see phase C), so a codec changes no count, verdict or trace; a test
+//! holds the DNS model's 432 recorded runs to that.
+//!
 //! # Symmetry reduction
 //!
 //! With [`CheckOptions::symmetry`], states are identified by the fingerprint of their
-//! class representative ([`Presentation::representative`](dnsrace_core::Presentation)),
-//! but the frontier keeps, for each class, the **real state** its smallest candidate
+//! class representative ([`Presentation::representative`](dnsrace_core::Presentation),
+//! or, cheaper, the packed state with its interchangeable records sorted when the codec
+//! declares them: [`StateCodec::interchangeable_records`](dnsrace_core::StateCodec)), but the frontier keeps, for each class, the **real state** its smallest candidate
 //! reached, not the renamed representative. Since renaming maps paths to paths, the
 //! first real member of a class in breadth-first order is always the one kept, so the
 //! reduced search visits classes in exactly the order the full search visits their first

@@ -175,7 +175,8 @@ pub struct Statistics {
     pub visited_bytes: u64,
     /// Bytes of the recorded state graph (liveness only; 0 otherwise).
     pub graph_bytes: u64,
-    /// The largest frontier, in states (each held whole in memory).
+    /// The largest frontier, in states (each held whole in memory, or packed when the
+    /// model has a codec).
     pub peak_frontier: u64,
 }
 

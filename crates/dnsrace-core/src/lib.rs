@@ -12,8 +12,10 @@
 
 use std::fmt::{self, Display, Formatter};
 
+mod codec;
 mod liveness;
 
+pub use codec::{Records, StateCodec};
 pub use liveness::{Explain, Liveness, LivenessProperty};
 
 pub use stateright::{Expectation, Model, Property};
@@ -238,6 +240,12 @@ pub trait Presentation: Model {
     /// verdict: the checker then explores one state per class. The function must be
     /// idempotent and give every member of a class the same canonical state.
     fn representative(&self, _state: &Self::State) -> Option<Self::State> {
+        None
+    }
+
+    /// The model's compact state encoding, if it has one (see [`StateCodec`]). The
+    /// default has none: the checker then keeps the model's own states.
+    fn codec(&self) -> Option<&dyn StateCodec<Self::State>> {
         None
     }
 

@@ -6,7 +6,8 @@
 //! distinct states, the wall time, distinct states per second, the peak resident memory
 //! of that run (Linux: `VmHWM` after resetting it through `/proc/self/clear_refs`), and
 //! for dnsrace the bytes of the visited set per distinct state (fingerprint and parent
-//! link; the frontier, which holds whole states, is reported apart as its peak size).
+//! link; the frontier, which holds packed states with the DNS model's codec, is reported
+//! apart as its peak size).
 //! Then the ratios the engine is held to: dnsrace's throughput over stateright's DFS with
 //! the same thread count, and dnsrace with 2 threads over 1.
 

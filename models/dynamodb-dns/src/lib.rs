@@ -120,6 +120,7 @@ use stateright::actor::{
 };
 use stateright::{Model, Property};
 
+mod codec;
 mod config;
 mod explorer_view;
 mod liveness;
@@ -1108,6 +1109,8 @@ pub struct DnsModel {
     /// The configuration it was built from.
     pub config: DnsConfig,
     actors: ActorModel<DnsActor, DnsConfig>,
+    /// The initial state, whose parts that never change the codec copies.
+    initial: DnsState,
 }
 
 impl DnsConfig {
@@ -1119,11 +1122,14 @@ impl DnsConfig {
             .into_iter()
             .chain(std::iter::repeat_n(Role::Enactor, config.enactors.into()))
             .map(|role| DnsActor { role, config });
+        let actors = ActorModel::new(config, ())
+            .actors(actors)
+            .init_network(Network::new_unordered_nonduplicating([]));
+        let initial = actors.init_states().remove(0);
         DnsModel {
             config,
-            actors: ActorModel::new(config, ())
-                .actors(actors)
-                .init_network(Network::new_unordered_nonduplicating([])),
+            actors,
+            initial,
         }
     }
 }
@@ -1421,6 +1427,10 @@ impl Presentation for DnsModel {
 
     fn liveness_properties(&self) -> Vec<dnsrace_core::LivenessProperty<Self>> {
         liveness::properties()
+    }
+
+    fn codec(&self) -> Option<&dyn dnsrace_core::StateCodec<DnsState>> {
+        Some(self)
     }
 
     fn representative(&self, state: &DnsState) -> Option<DnsState> {
