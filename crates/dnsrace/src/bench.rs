@@ -226,14 +226,14 @@ pub fn run(args: BenchArgs) -> Result<u8, UsageError> {
         if let (Some(one), Some(two)) = (find("dnsrace BFS", 1), find("dnsrace BFS", 2)) {
             let _ = writeln!(
                 ratios,
-                "{label}: dnsrace 2 threads / 1 thread = {:.2}x",
+                "{label}: dnsrace states/s with 2 threads ÷ with 1 thread = {:.2}×",
                 two.rate() / one.rate()
             );
             for (ours, threads) in [(one, 1), (two, 2)] {
                 if let Some(theirs) = find("stateright DFS", threads) {
                     let _ = writeln!(
                         ratios,
-                        "{label}: dnsrace / stateright DFS with {threads} thread{} = {:.2}x",
+                        "{label}: dnsrace states/s ÷ stateright DFS states/s, {threads} thread{} = {:.2}×",
                         if threads == 1 { "" } else { "s" },
                         ours.rate() / theirs.rate()
                     );
@@ -242,7 +242,7 @@ pub fn run(args: BenchArgs) -> Result<u8, UsageError> {
             if let Some(symmetric) = find("dnsrace BFS +symmetry", 2) {
                 let _ = writeln!(
                     ratios,
-                    "{label}: symmetry reduction {:.2}x fewer states, {:.2}x less time",
+                    "{label}: symmetry reduction: states without ÷ with = {:.2}×, time without ÷ with = {:.2}×",
                     two.distinct as f64 / symmetric.distinct as f64,
                     two.seconds / symmetric.seconds
                 );
