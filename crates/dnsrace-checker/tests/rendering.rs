@@ -217,7 +217,11 @@ fn timing_line_is_only_in_the_timed_text() {
 
 #[test]
 fn json_parses_with_the_same_verdicts() {
-    let report = report();
+    let mut report = report();
+    // serde_json's parser may read a float back one unit in the last place off (it failed
+    // 5 runs in 100 on the measured rate): compare the rest exactly, not the timing.
+    report.statistics.elapsed = std::time::Duration::from_secs(1);
+    report.statistics.distinct_states_per_second = 5.0;
     let text = serde_json::to_string_pretty(&report).unwrap();
     let parsed: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(parsed, report.to_json());
