@@ -257,14 +257,9 @@ impl Hasher for IdentityHasher {
 
 type FpMap<V> = HashMap<u64, V, BuildHasherDefault<IdentityHasher>>;
 
-/// A state of the frontier: its class fingerprint, its candidate key `(parent index << 32)
-/// | action index` (smaller keys come first in sequential BFS order), its parent's tag, and
-/// what the state says about the properties, evaluated when it was generated (while it was
-/// still in the cache). The state itself is kept beside it in its [`Chunk`].
-struct Node {
-    fp: u64,
-    key: u64,
-    tag: u32,
+/// What a new state says about the properties, evaluated when it was generated (while it
+/// was still in the cache).
+struct Assessment {
     /// Bit `i`: the state decides property `i` (evaluated only for the properties still
     /// undecided when its level began, and only for the first 64).
     decided: u64,
@@ -273,33 +268,69 @@ struct Node {
     flags: u64,
 }
 
-/// A run of frontier states: the nodes, and the real states (never a renamed
-/// representative, so traces replay through them), either packed by the model's codec,
-/// `width` bytes each, or whole. A whole state is `None` once expanded: it is dropped
-/// right after its successors are generated, while it is still in the cache, rather than
-/// in a separate pass over the level.
+/// A run of states of one level, in candidate order: each state's class fingerprint, and
+/// the real state (never a renamed representative, so traces replay through it), either
+/// packed by the model's codec, `width` bytes each, or whole. A whole state is `None`
+/// once expanded: it is dropped right after its successors are generated, while it is
+/// still in the cache, rather than in a separate pass over the level.
+///
+/// While its level is being built, a chunk also keeps what the commit needs: each
+/// state's candidate key `(parent index << 32) | action index` (smaller keys come first
+/// in sequential BFS order) and parent tag, the properties it decides (sparse: few states
+/// decide any), and its liveness flag bytes. [`Chunk::committed`] drops them, so the
+/// frontier between levels holds only fingerprints and states.
 struct Chunk<S> {
-    nodes: Vec<Node>,
+    fps: Vec<u64>,
     whole: Vec<Option<S>>,
     packed: Vec<u8>,
+    keys: Vec<u64>,
+    tags: Vec<u32>,
+    /// `(index in the chunk, decided bits)` of the states that decide some property.
+    decided: Vec<(u32, u64)>,
+    /// `flag_stride` bytes a state (liveness only).
+    flags: Vec<u8>,
 }
 
 impl<S> Chunk<S> {
     fn with_capacity(capacity: usize) -> Self {
         Chunk {
-            nodes: Vec::with_capacity(capacity),
+            fps: Vec::with_capacity(capacity),
             whole: Vec::new(),
             packed: Vec::new(),
+            keys: Vec::with_capacity(capacity),
+            tags: Vec::with_capacity(capacity),
+            decided: Vec::new(),
+            flags: Vec::new(),
         }
     }
 
     fn len(&self) -> usize {
-        self.nodes.len()
+        self.fps.len()
     }
 
-    /// Adds a state: `state` whole, or (with a codec) the packed bytes in `scratch`.
-    fn push(&mut self, node: Node, state: S, packing: Option<Packing<'_, S>>, scratch: &Scratch) {
-        self.nodes.push(node);
+    /// Adds a state: `state` whole, or (with a codec) the packed bytes in `scratch`;
+    /// `flag_stride` bytes of its liveness flags are kept.
+    #[allow(clippy::too_many_arguments)]
+    fn push(
+        &mut self,
+        fp: u64,
+        key: u64,
+        tag: u32,
+        assessment: Assessment,
+        flag_stride: usize,
+        state: S,
+        packing: Option<Packing<'_, S>>,
+        scratch: &Scratch,
+    ) {
+        if assessment.decided != 0 {
+            self.decided
+                .push((self.fps.len() as u32, assessment.decided));
+        }
+        self.flags
+            .extend_from_slice(&assessment.flags.to_le_bytes()[..flag_stride]);
+        self.fps.push(fp);
+        self.keys.push(key);
+        self.tags.push(tag);
         match packing {
             Some(_) => self.packed.extend_from_slice(&scratch.packed),
             None => self.whole.push(Some(state)),
@@ -321,16 +352,39 @@ impl<S> Chunk<S> {
         }
     }
 
-    /// Keeps the states whose node `keep` accepts, in order.
-    fn retain(&mut self, packing: Option<Packing<'_, S>>, keep: impl Fn(&Node) -> bool) {
+    /// Keeps the states whose fingerprint and key `keep` accepts, in order.
+    fn retain(
+        &mut self,
+        packing: Option<Packing<'_, S>>,
+        flag_stride: usize,
+        keep: impl Fn(u64, u64) -> bool,
+    ) {
         let width = packing.map_or(0, |packing| packing.width);
         let mut kept = 0;
-        for index in 0..self.nodes.len() {
-            if !keep(&self.nodes[index]) {
+        let mut decided_kept = 0;
+        let mut decided_at = 0;
+        for index in 0..self.fps.len() {
+            let decides = self
+                .decided
+                .get(decided_at)
+                .is_some_and(|&(at, _)| at as usize == index);
+            if !keep(self.fps[index], self.keys[index]) {
+                decided_at += usize::from(decides);
                 continue;
             }
+            if decides {
+                self.decided[decided_kept] = (kept as u32, self.decided[decided_at].1);
+                decided_kept += 1;
+                decided_at += 1;
+            }
             if kept != index {
-                self.nodes.swap(kept, index);
+                self.fps[kept] = self.fps[index];
+                self.keys[kept] = self.keys[index];
+                self.tags[kept] = self.tags[index];
+                self.flags.copy_within(
+                    index * flag_stride..(index + 1) * flag_stride,
+                    kept * flag_stride,
+                );
                 if packing.is_some() {
                     self.packed
                         .copy_within(index * width..(index + 1) * width, kept * width);
@@ -340,9 +394,36 @@ impl<S> Chunk<S> {
             }
             kept += 1;
         }
-        self.nodes.truncate(kept);
+        self.fps.truncate(kept);
+        self.keys.truncate(kept);
+        self.tags.truncate(kept);
+        self.decided.truncate(decided_kept);
+        self.flags.truncate(kept * flag_stride);
         self.whole.truncate(kept);
         self.packed.truncate(kept * width);
+    }
+
+    /// Once the level is committed: frees what only the commit needed, and the spare
+    /// capacity of what the frontier keeps.
+    fn committed(&mut self) {
+        self.keys = Vec::new();
+        self.tags = Vec::new();
+        self.decided = Vec::new();
+        self.flags = Vec::new();
+        self.fps.shrink_to_fit();
+        self.whole.shrink_to_fit();
+        self.packed.shrink_to_fit();
+    }
+
+    /// Bytes the chunk holds (allocated), not counting what whole states own on the heap.
+    fn bytes(&self) -> usize {
+        self.fps.capacity() * 8
+            + self.whole.capacity() * std::mem::size_of::<Option<S>>()
+            + self.packed.capacity()
+            + self.keys.capacity() * 8
+            + self.tags.capacity() * 4
+            + self.decided.capacity() * 16
+            + self.flags.capacity()
     }
 }
 
@@ -350,9 +431,9 @@ impl<S> Chunk<S> {
 /// state once more).
 type Level<S> = Vec<Chunk<S>>;
 
-/// A task of phase A: a run of frontier nodes, their whole states (empty with a codec),
-/// their packed states (empty without), and the global index of the first.
-type Task<'f, S> = (&'f [Node], &'f mut [Option<S>], &'f [u8], u64);
+/// A task of phase A: a run of frontier fingerprints, their whole states (empty with a
+/// codec), their packed states (empty without), and the global index of the first.
+type Task<'f, S> = (&'f [u64], &'f mut [Option<S>], &'f [u8], u64);
 
 /// A slice of the frontier processed as one task: segment, start, end, global index of
 /// `start`.
@@ -482,14 +563,14 @@ fn decides<M: Model>(model: &M, property: &DescribedProperty<M>, state: &M::Stat
 }
 
 /// What a new state says: which of the `pending` properties (a bit set of indices) it
-/// decides, and its liveness flags (see [`Node::flags`]).
+/// decides, and its liveness flags.
 fn assess<M: Model>(
     model: &M,
     properties: &[DescribedProperty<M>],
     pending: u64,
     liveness: &[LivenessProperty<M>],
     state: &M::State,
-) -> (u64, u64) {
+) -> Assessment {
     let mut decided = 0;
     let mut bits = pending;
     while bits != 0 {
@@ -510,7 +591,7 @@ fn assess<M: Model>(
             }
         }
     }
-    (decided, flags)
+    Assessment { decided, flags }
 }
 
 /// The label byte of one step for one liveness property.
@@ -565,6 +646,8 @@ struct Search<'a, M: Model> {
     graph: Option<Graph>,
     /// The largest frontier, in states.
     peak_frontier: usize,
+    /// The largest frontier, in bytes (see [`Statistics::peak_frontier_bytes`]).
+    peak_frontier_bytes: usize,
 }
 
 impl<'a, M> Search<'a, M>
@@ -611,7 +694,13 @@ where
             depth: 0,
             graph: numbered.then(|| Graph::new(liveness.len())),
             peak_frontier: 0,
+            peak_frontier_bytes: 0,
         }
+    }
+
+    /// Liveness flag bytes a state.
+    fn flag_stride(&self) -> usize {
+        self.graph.as_ref().map_or(0, |graph| graph.flag_stride)
     }
 
     fn class_fp(&self, state: &M::State) -> u64 {
@@ -657,6 +746,9 @@ where
         let completeness = loop {
             let queue: usize = frontier.iter().map(Chunk::len).sum();
             self.peak_frontier = self.peak_frontier.max(queue);
+            self.peak_frontier_bytes = self
+                .peak_frontier_bytes
+                .max(frontier.iter().map(Chunk::bytes).sum());
             self.publish(queue);
             if queue == 0 {
                 break Completeness::Exhaustive;
@@ -712,16 +804,18 @@ where
                 &mut scratch,
             );
             if seen.insert(fp) {
-                let (decided, flags) =
+                let assessment =
                     assess(self.model, self.properties, pending, self.liveness, &state);
-                let node = Node {
+                level.push(
                     fp,
-                    key: index as u64,
-                    tag: 0,
-                    decided,
-                    flags,
-                };
-                level.push(node, state, self.packing, &scratch);
+                    index as u64,
+                    0,
+                    assessment,
+                    self.flag_stride(),
+                    state,
+                    self.packing,
+                    &scratch,
+                );
             }
         }
         if self.options.max_states.is_some_and(|max| level.len() > max) {
@@ -730,19 +824,20 @@ where
         }
         self.visited.extend(
             level
-                .nodes
+                .fps
                 .iter()
                 .enumerate()
-                .map(|(number, node)| (node.fp, 0, number as u32))
+                .map(|(number, &fp)| (fp, 0, number as u32))
                 .collect(),
         );
-        let level = vec![level];
+        let mut level = vec![level];
         if let Some(graph) = &mut self.graph {
             graph
                 .parents
                 .extend(std::iter::repeat_n(ROOT, level[0].len()));
         }
         self.record_discoveries(&level, 0, pending);
+        level[0].committed();
         Ok(level)
     }
 
@@ -812,14 +907,14 @@ where
         let size = self.task_size(total);
         let mut items = Vec::with_capacity(total / size + frontier.len());
         let mut base = 0u64;
-        for (segment, nodes) in frontier.iter().enumerate() {
+        for (segment, chunk) in frontier.iter().enumerate() {
             let mut start = 0;
-            while start < nodes.len() {
-                let end = (start + size).min(nodes.len());
+            while start < chunk.len() {
+                let end = (start + size).min(chunk.len());
                 items.push((segment, start, end, base + start as u64));
                 start = end;
             }
-            base += nodes.len() as u64;
+            base += chunk.len() as u64;
         }
         items
     }
@@ -839,6 +934,7 @@ where
         let liveness = self.liveness;
         let pending = self.pending();
         let record_edges = self.graph.is_some();
+        let flag_stride = self.flag_stride();
         let symmetry = self.symmetry;
         let watch = &self.watch;
         let visited = &self.visited;
@@ -858,18 +954,18 @@ where
             Vec::with_capacity(frontier_len / size + frontier.len());
         let mut base = 0u64;
         for chunk in frontier.iter_mut() {
-            let mut nodes = &chunk.nodes[..];
+            let mut fps = &chunk.fps[..];
             let mut whole = &mut chunk.whole[..];
             let mut packed = &chunk.packed[..];
-            while !nodes.is_empty() {
-                let n = size.min(nodes.len());
-                let (task_nodes, rest_nodes) = nodes.split_at(n);
+            while !fps.is_empty() {
+                let n = size.min(fps.len());
+                let (task_fps, rest_fps) = fps.split_at(n);
                 let whole_n = n.min(whole.len()); // 0 with a codec
                 let (task_whole, rest_whole) = std::mem::take(&mut whole).split_at_mut(whole_n);
                 let (task_packed, rest_packed) = packed.split_at(n * width);
-                items.push((task_nodes, task_whole, task_packed, base));
+                items.push((task_fps, task_whole, task_packed, base));
                 base += n as u64;
-                nodes = rest_nodes;
+                fps = rest_fps;
                 whole = rest_whole;
                 packed = rest_packed;
             }
@@ -880,9 +976,9 @@ where
             .into_par_iter()
             .map_init(
                 || (Vec::new(), Scratch::default()),
-                |(actions, scratch), (nodes, whole, packed, base)| {
+                |(actions, scratch), (fps, whole, packed, base)| {
                     let mut out = ChunkOutput {
-                        chunk: Chunk::with_capacity(nodes.len()),
+                        chunk: Chunk::with_capacity(fps.len()),
                         generated: 0,
                         edges: ChunkEdges::default(),
                     };
@@ -894,7 +990,7 @@ where
                     let mut maps = candidates[thread]
                         .lock()
                         .unwrap_or_else(PoisonError::into_inner);
-                    for (offset, node) in nodes.iter().enumerate() {
+                    for (offset, &parent_fp) in fps.iter().enumerate() {
                         if watch.aborted() {
                             break;
                         }
@@ -908,7 +1004,7 @@ where
                             },
                         };
                         let index = base + offset as u64;
-                        let parent_tag = tag_of(node.fp);
+                        let parent_tag = tag_of(parent_fp);
                         model.actions(&state, actions);
                         let mut count = 0u32;
                         for (action_index, action) in actions.drain(..).enumerate() {
@@ -952,8 +1048,7 @@ where
                                     entry.insert(key);
                                 }
                             }
-                            let (decided, flags) =
-                                assess(model, properties, pending, liveness, &next);
+                            let assessment = assess(model, properties, pending, liveness, &next);
                             if let Some(packing) = packing {
                                 // Test builds hold the codec to its word on every state
                                 // stored.
@@ -964,14 +1059,16 @@ where
                                     "the model's codec does not round-trip a state"
                                 );
                             }
-                            let node = Node {
+                            out.chunk.push(
                                 fp,
                                 key,
-                                tag: parent_tag,
-                                decided,
-                                flags,
-                            };
-                            out.chunk.push(node, next, packing, scratch);
+                                parent_tag,
+                                assessment,
+                                flag_stride,
+                                next,
+                                packing,
+                                scratch,
+                            );
                         }
                         if record_edges {
                             out.edges.counts.push(count);
@@ -1038,8 +1135,8 @@ where
 
         // Phase C: keep each fingerprint's smallest candidate, in candidate order.
         next.par_iter_mut().for_each(|chunk| {
-            chunk.retain(packing, |node| {
-                level[level_shard(node.fp)].get(&node.fp) == Some(&node.key)
+            chunk.retain(packing, flag_stride, |fp, key| {
+                level[level_shard(fp)].get(&fp) == Some(&key)
             });
         });
         next.retain(|chunk| chunk.len() > 0);
@@ -1049,16 +1146,18 @@ where
         // Phase B: commit the level to the visited set, numbering its states in order.
         let first_number = self.visited.len();
         let mut entries = Vec::with_capacity(new_states);
-        for node in next.iter().flat_map(|chunk| &chunk.nodes) {
-            entries.push((node.fp, node.tag, (first_number + entries.len()) as u32));
+        for chunk in &next {
+            for (&fp, &tag) in chunk.fps.iter().zip(&chunk.tags) {
+                entries.push((fp, tag, (first_number + entries.len()) as u32));
+            }
         }
         if let Some(graph) = &mut self.graph {
             // The frontier's first number: the states before it are all older levels.
             let parent_base = (first_number - frontier_len) as u64;
             graph.parents.extend(
                 next.iter()
-                    .flat_map(|chunk| &chunk.nodes)
-                    .map(|node| (parent_base + (node.key >> 32)) as u32),
+                    .flat_map(|chunk| &chunk.keys)
+                    .map(|key| (parent_base + (key >> 32)) as u32),
             );
         }
         assert!(
@@ -1066,6 +1165,7 @@ where
             "more than 4 billion states"
         );
         self.visited.extend(entries);
+        next.par_iter_mut().for_each(Chunk::committed);
 
         // The edges of the frontier, now that every target has a number.
         if let Some(graph) = &mut self.graph {
@@ -1156,23 +1256,29 @@ where
             graph
                 .flags
                 .reserve(level.iter().map(Chunk::len).sum::<usize>() * stride);
-            for node in level.iter().flat_map(|chunk| &chunk.nodes) {
-                graph
-                    .flags
-                    .extend_from_slice(&node.flags.to_le_bytes()[..stride]);
+            debug_assert!(level
+                .iter()
+                .all(|chunk| chunk.flags.len() == chunk.len() * stride));
+            for chunk in level {
+                graph.flags.extend_from_slice(&chunk.flags);
             }
         }
         let mut remaining = pending;
-        for node in level.iter().flat_map(|chunk| &chunk.nodes) {
-            if remaining == 0 {
-                break;
-            }
-            let mut hits = node.decided & remaining;
-            remaining &= !hits;
-            while hits != 0 {
-                let index = hits.trailing_zeros() as usize;
-                hits &= hits - 1;
-                self.found[index] = Some(Found { fp: node.fp, depth });
+        'level: for chunk in level {
+            for &(at, decided) in &chunk.decided {
+                if remaining == 0 {
+                    break 'level;
+                }
+                let mut hits = decided & remaining;
+                remaining &= !hits;
+                while hits != 0 {
+                    let index = hits.trailing_zeros() as usize;
+                    hits &= hits - 1;
+                    self.found[index] = Some(Found {
+                        fp: chunk.fps[at as usize],
+                        depth,
+                    });
+                }
             }
         }
         let model = self.model;
@@ -1200,7 +1306,7 @@ where
                                     })
                                     .unwrap_or(false)
                             })
-                            .map(|at| chunk.nodes[at].fp)
+                            .map(|at| chunk.fps[at])
                     })
                     .collect()
             })
@@ -1413,6 +1519,7 @@ where
                 visited_bytes: self.visited.bytes() as u64,
                 graph_bytes: self.graph.as_ref().map_or(0, |g| g.bytes() as u64),
                 peak_frontier: self.peak_frontier as u64,
+                peak_frontier_bytes: self.peak_frontier_bytes as u64,
             },
             completeness,
         }

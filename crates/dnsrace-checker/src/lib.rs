@@ -53,10 +53,12 @@
 //!
 //! A model may provide an exact encoding of its states as a few bytes
 //! ([`StateCodec`](dnsrace_core::StateCodec), through
-//! [`Presentation::codec`](dnsrace_core::Presentation::codec)). The frontier and the
-//! level being built then hold each state as those bytes beside 40 bytes of bookkeeping
-//! (the DNS model: 41 bytes at the outage's 3 Enactors and 2 endpoints, against about a
-//! kilobyte of `Arc`ed actor states), a state is decoded only to be expanded, and its
+//! [`Presentation::codec`](dnsrace_core::Presentation::codec)). The frontier then holds
+//! each state as those bytes and its 8-byte fingerprint (the DNS model: 41 bytes at the
+//! outage's 3 Enactors and 2 endpoints, against about a kilobyte of `Arc`ed actor
+//! states); the level being built keeps 20 bytes more a state (candidate key and parent
+//! tag) until it is committed, and the few states that decide a property or carry
+//! liveness flags keep those beside. A state is decoded only to be expanded, and its
 //! fingerprint is XXH3 of the bytes of its class's canonical member: the same on every
 //! run, machine and version, where the fingerprint of a model's own state (aHash) is
 //! only the same within one build. Test builds check that each stored state decodes back

@@ -175,9 +175,14 @@ pub struct Statistics {
     pub visited_bytes: u64,
     /// Bytes of the recorded state graph (liveness only; 0 otherwise).
     pub graph_bytes: u64,
-    /// The largest frontier, in states (each held whole in memory, or packed when the
-    /// model has a codec).
+    /// The largest frontier between two levels, in states (each held whole in memory, or
+    /// packed when the model has a codec).
     pub peak_frontier: u64,
+    /// The bytes that largest frontier held, as allocated: each state's fingerprint and
+    /// packed state with a codec; without one, only each whole state's inline size (its
+    /// heap allocations are not counted). `peak_frontier_bytes / peak_frontier` is the
+    /// frontier's cost a state.
+    pub peak_frontier_bytes: u64,
 }
 
 /// How much of the state space the search covered.

@@ -79,6 +79,7 @@ struct Measure {
     peak_rss: Option<u64>,
     visited_bytes_per_state: Option<f64>,
     peak_frontier: Option<u64>,
+    frontier_bytes_per_state: Option<f64>,
 }
 
 impl Measure {
@@ -126,6 +127,9 @@ fn ours(config: DnsConfig, threads: usize, symmetry: bool) -> Measure {
             statistics.visited_bytes as f64 / statistics.distinct_states.max(1) as f64,
         ),
         peak_frontier: Some(statistics.peak_frontier),
+        frontier_bytes_per_state: Some(
+            statistics.peak_frontier_bytes as f64 / statistics.peak_frontier.max(1) as f64,
+        ),
     }
 }
 
@@ -143,6 +147,7 @@ fn stateright_dfs(config: DnsConfig, threads: usize) -> Measure {
         peak_rss: reset.then(peak_rss).flatten(),
         visited_bytes_per_state: None,
         peak_frontier: None,
+        frontier_bytes_per_state: None,
     }
 }
 
@@ -164,9 +169,9 @@ pub fn run(args: BenchArgs) -> Result<u8, UsageError> {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "| config | engine | threads | distinct states | time (s) | states/s | peak RSS (MiB) | visited B/state | peak frontier |"
+        "| config | engine | threads | distinct states | time (s) | states/s | peak RSS (MiB) | visited B/state | peak frontier | frontier B/state |"
     );
-    let _ = writeln!(out, "|---|---|---|---|---|---|---|---|---|");
+    let _ = writeln!(out, "|---|---|---|---|---|---|---|---|---|---|");
     emit(&out)?;
     let mut ratios = String::new();
     for name in &names {
@@ -202,7 +207,7 @@ pub fn run(args: BenchArgs) -> Result<u8, UsageError> {
         for m in &measures {
             let _ = writeln!(
                 rows,
-                "| {label} | {} | {} | {} | {:.2} | {:.0} | {} | {} | {} |",
+                "| {label} | {} | {} | {} | {:.2} | {:.0} | {} | {} | {} | {} |",
                 m.engine,
                 m.threads,
                 m.distinct,
@@ -215,6 +220,8 @@ pub fn run(args: BenchArgs) -> Result<u8, UsageError> {
                 m.visited_bytes_per_state
                     .map_or("-".to_string(), |b| format!("{b:.1}")),
                 m.peak_frontier.map_or("-".to_string(), |f| f.to_string()),
+                m.frontier_bytes_per_state
+                    .map_or("-".to_string(), |b| format!("{b:.1}")),
             );
         }
         emit(&rows)?;
