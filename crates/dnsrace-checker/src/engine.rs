@@ -3,6 +3,7 @@
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -13,6 +14,9 @@ use dnsrace_core::{
 };
 use rayon::prelude::*;
 
+use crate::checkpoint::{
+    self, CheckpointError, CheckpointOptions, CheckpointStatus, Reader, Writer, PARTIAL_FILE,
+};
 use crate::liveness::{self, Components, Expansion, Graph, Outcome, ROOT};
 use crate::report::{
     Completeness, PropertyKind, PropertyResult, Report, Statistics, Trace, TraceState, Verdict,
@@ -43,6 +47,9 @@ pub struct CheckOptions {
     pub symmetry: bool,
     /// Where the search publishes its progress, for a progress line.
     pub progress: Option<Arc<Progress>>,
+    /// Save the search at level boundaries, to resume it later (models with a codec
+    /// only: see [`prepare_checkpoint`], [`load_checkpoint`], [`resume`]).
+    pub checkpoint: Option<CheckpointOptions>,
 }
 
 /// Live counters of a running check, updated by the engine and read by anyone (for
@@ -126,13 +133,267 @@ where
         "at most {MAX_LIVENESS_PROPERTIES} liveness properties can be checked at once, not {}",
         liveness.len()
     );
+    search(model, properties, liveness, options, None)
+}
+
+/// Continues the search `saved` (read by [`load_checkpoint`] with the same model,
+/// properties and options), and gives the report an uninterrupted run would have given,
+/// except for the timing: the elapsed time adds up the runs.
+///
+/// # Panics
+///
+/// As [`check_with_liveness`].
+pub fn resume<M>(
+    model: &M,
+    properties: &[DescribedProperty<M>],
+    liveness: &[LivenessProperty<M>],
+    options: &CheckOptions,
+    saved: SavedSearch,
+) -> Report
+where
+    M: Presentation + Sync,
+    M::State: Hash + Send + Sync,
+{
+    search(model, properties, liveness, options, Some(saved))
+}
+
+fn search<M>(
+    model: &M,
+    properties: &[DescribedProperty<M>],
+    liveness: &[LivenessProperty<M>],
+    options: &CheckOptions,
+    saved: Option<SavedSearch>,
+) -> Report
+where
+    M: Presentation + Sync,
+    M::State: Hash + Send + Sync,
+{
+    assert!(
+        liveness.len() <= MAX_LIVENESS_PROPERTIES,
+        "at most {MAX_LIVENESS_PROPERTIES} liveness properties can be checked at once, not {}",
+        liveness.len()
+    );
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.threads)
         .thread_name(|index| format!("dnsrace-checker-{index}"))
         .build()
         .expect("could not start the checker's thread pool");
     let threads = pool.current_num_threads();
-    pool.install(|| Search::new(model, properties, liveness, options, threads).run())
+    pool.install(|| Search::new(model, properties, liveness, options, threads).run(saved))
+}
+
+/// A search read back from a checkpoint and verified, ready for [`resume`].
+pub struct SavedSearch {
+    elapsed: Duration,
+    generated: u64,
+    depth: usize,
+    peak_frontier: usize,
+    peak_frontier_bytes: usize,
+    found: Vec<Option<Found>>,
+    visited: Vec<(u64, u32, u32)>,
+    frontier_fps: Vec<u64>,
+    frontier_packed: Vec<u8>,
+    graph: Option<Graph>,
+    bytes: u64,
+}
+
+impl SavedSearch {
+    /// The depth of the saved frontier.
+    pub fn depth(&self) -> usize {
+        self.depth
+    }
+
+    /// Distinct states found before the checkpoint.
+    pub fn distinct_states(&self) -> usize {
+        self.visited.len()
+    }
+}
+
+impl std::fmt::Debug for SavedSearch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SavedSearch")
+            .field("depth", &self.depth)
+            .field("distinct_states", &self.visited.len())
+            .field("frontier", &self.frontier_fps.len())
+            .field("bytes", &self.bytes)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The identity a checkpoint of this check carries: the caller's pairs, then what the
+/// engine itself depends on.
+fn identity<M: Presentation>(
+    model: &M,
+    properties: &[DescribedProperty<M>],
+    liveness: &[LivenessProperty<M>],
+    options: &CheckOptions,
+) -> Vec<(String, String)> {
+    let mut identity = options
+        .checkpoint
+        .as_ref()
+        .map(|checkpoint| checkpoint.identity.clone())
+        .unwrap_or_default();
+    let mut add = |what: &str, value: String| identity.push((what.to_string(), value));
+    add("dnsrace-checker", env!("CARGO_PKG_VERSION").to_string());
+    add(
+        "packed state",
+        format!(
+            "{} bytes",
+            model.codec().map_or(0, |codec| codec.packed_len())
+        ),
+    );
+    add(
+        "symmetry",
+        if options.symmetry { "on" } else { "off" }.to_string(),
+    );
+    add(
+        "properties",
+        properties
+            .iter()
+            .map(|property| property.name().to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    add(
+        "liveness properties",
+        liveness
+            .iter()
+            .map(|property| property.name.to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    identity
+}
+
+/// Checks, before a search starts, that `options.checkpoint` can be honoured: the model
+/// has a codec, the folder can be written, and it holds no checkpoint yet (resume that
+/// one, or remove it: a fresh run never overwrites a saved one).
+pub fn prepare_checkpoint<M: Presentation>(
+    model: &M,
+    options: &CheckOptions,
+) -> Result<(), CheckpointError> {
+    let Some(checkpoint) = &options.checkpoint else {
+        return Ok(());
+    };
+    if model.codec().is_none() {
+        return Err(CheckpointError::NoCodec);
+    }
+    let file = checkpoint.file();
+    if file.exists() {
+        return Err(CheckpointError::Exists { path: file });
+    }
+    checkpoint.prepare()
+}
+
+/// Reads the checkpoint in `options.checkpoint`'s folder and verifies it whole: its
+/// checksum, its lengths, and that it is of this check (same identity: model,
+/// configuration, properties, symmetry, engine version). Nothing is explored.
+pub fn load_checkpoint<M: Presentation>(
+    model: &M,
+    properties: &[DescribedProperty<M>],
+    liveness: &[LivenessProperty<M>],
+    options: &CheckOptions,
+) -> Result<SavedSearch, CheckpointError> {
+    let Some(checkpoint) = &options.checkpoint else {
+        return Err(CheckpointError::Missing {
+            dir: PathBuf::new(),
+        });
+    };
+    let Some(codec) = model.codec() else {
+        return Err(CheckpointError::NoCodec);
+    };
+    let width = codec.packed_len();
+    let mut reader = Reader::open(&checkpoint.dir)?;
+    let pairs = reader.u64()?;
+    if pairs > 1024 {
+        return Err(reader.damaged("its identity is too long"));
+    }
+    let mut saved_identity = Vec::new();
+    for _ in 0..pairs {
+        saved_identity.push((reader.string()?, reader.string()?));
+    }
+    let differences = checkpoint::differences(
+        &saved_identity,
+        &identity(model, properties, liveness, options),
+    );
+    if !differences.is_empty() {
+        return Err(CheckpointError::Mismatch {
+            path: checkpoint.file(),
+            differences,
+        });
+    }
+    let elapsed = Duration::from_nanos(reader.u64()?);
+    let generated = reader.u64()?;
+    let depth = reader.u64()? as usize;
+    let peak_frontier = reader.u64()? as usize;
+    let peak_frontier_bytes = reader.u64()? as usize;
+    if reader.u64()? != properties.len() as u64 {
+        return Err(reader.damaged("it has another number of properties"));
+    }
+    let mut found = Vec::with_capacity(properties.len());
+    for _ in properties {
+        let fp = reader.u64()?;
+        let depth = reader.u64()? as usize;
+        found.push((fp != 0).then_some(Found { fp, depth }));
+    }
+    let visited = reader.records()?;
+    let frontier_fps = reader.u64s()?;
+    let frontier_packed = reader.byte_vec()?;
+    if frontier_packed.len() != frontier_fps.len() * width {
+        return Err(reader.damaged("its frontier does not match its fingerprints"));
+    }
+    let graph = match reader.u32()? {
+        0 => None,
+        _ => {
+            let mut graph = Graph::new(liveness.len());
+            graph.offsets = reader.u64s()?;
+            graph.targets = reader.u32s()?;
+            graph.labels = reader.byte_vec()?;
+            graph.flags = reader.byte_vec()?;
+            graph.parents = reader.u32s()?;
+            Some(graph)
+        }
+    };
+    let bytes = reader.finish()?;
+    let consistent = match &graph {
+        None => liveness.is_empty(),
+        Some(graph) => {
+            !liveness.is_empty()
+                && graph.offsets.first() == Some(&0)
+                && graph.offsets.last() == Some(&(graph.targets.len() as u64))
+                && graph.labels.len() == graph.targets.len() * graph.stride
+                && graph.flags.len() == visited.len() * graph.flag_stride
+                && graph.parents.len() == visited.len()
+                && graph.len() + frontier_fps.len() == visited.len()
+        }
+    };
+    if !consistent {
+        return Err(CheckpointError::Damaged {
+            path: checkpoint.file(),
+            why: "its graph does not match its states".to_string(),
+        });
+    }
+    Ok(SavedSearch {
+        elapsed,
+        generated,
+        depth,
+        peak_frontier,
+        peak_frontier_bytes,
+        found,
+        visited,
+        frontier_fps,
+        frontier_packed,
+        graph,
+        bytes,
+    })
+}
+
+/// A checkpointing search's state.
+struct Checkpointer<'a> {
+    options: &'a CheckpointOptions,
+    identity: Vec<(String, String)>,
+    last: Instant,
+    status: CheckpointStatus,
 }
 
 /// Fixed seeds: the same fingerprints on every run (of one build).
@@ -648,6 +909,10 @@ struct Search<'a, M: Model> {
     peak_frontier: usize,
     /// The largest frontier, in bytes (see [`Statistics::peak_frontier_bytes`]).
     peak_frontier_bytes: usize,
+    /// Where the search saves itself, if it does.
+    checkpoint: Option<Checkpointer<'a>>,
+    /// Time spent before this run, when resumed.
+    earlier: Duration,
 }
 
 impl<'a, M> Search<'a, M>
@@ -695,7 +960,139 @@ where
             graph: numbered.then(|| Graph::new(liveness.len())),
             peak_frontier: 0,
             peak_frontier_bytes: 0,
+            checkpoint: options.checkpoint.as_ref().map(|checkpoint| Checkpointer {
+                options: checkpoint,
+                identity: identity(model, properties, liveness, options),
+                last: started,
+                status: CheckpointStatus {
+                    path: checkpoint.file(),
+                    resumed_at_depth: None,
+                    writes: 0,
+                    bytes: 0,
+                    depth: 0,
+                    failure: None,
+                },
+            }),
+            earlier: Duration::ZERO,
         }
+    }
+
+    /// Takes up the search `saved` left: returns its frontier.
+    fn restore(&mut self, saved: SavedSearch) -> Level<M::State> {
+        self.earlier = saved.elapsed;
+        self.generated = saved.generated;
+        self.depth = saved.depth;
+        self.peak_frontier = saved.peak_frontier;
+        self.peak_frontier_bytes = saved.peak_frontier_bytes;
+        self.found = saved.found;
+        self.visited.extend(saved.visited);
+        if saved.graph.is_some() {
+            self.graph = saved.graph;
+        }
+        if let Some(checkpoint) = &mut self.checkpoint {
+            checkpoint.status.resumed_at_depth = Some(saved.depth);
+            checkpoint.status.bytes = saved.bytes;
+            checkpoint.status.depth = saved.depth;
+        }
+        let mut chunk = Chunk::with_capacity(0);
+        chunk.fps = saved.frontier_fps;
+        chunk.packed = saved.frontier_packed;
+        chunk.committed();
+        if chunk.len() == 0 {
+            Vec::new()
+        } else {
+            vec![chunk]
+        }
+    }
+
+    /// Saves the search at this level boundary if a checkpoint is due (or `always`).
+    fn save_if_due(&mut self, frontier: &Level<M::State>, always: bool) {
+        let due = self.checkpoint.as_ref().is_some_and(|checkpoint| {
+            always || checkpoint.last.elapsed() >= checkpoint.options.every
+        });
+        if !due {
+            return;
+        }
+        let result = self.write_checkpoint(frontier);
+        let depth = self.depth;
+        let checkpoint = self.checkpoint.as_mut().expect("checkpointing");
+        checkpoint.last = Instant::now();
+        match result {
+            Ok(bytes) => {
+                checkpoint.status.writes += 1;
+                checkpoint.status.bytes = bytes;
+                checkpoint.status.depth = depth;
+                checkpoint.status.failure = None;
+            }
+            Err(error) => {
+                checkpoint.status.failure = Some(format!(
+                    "{}: {error}",
+                    checkpoint.options.dir.join(PARTIAL_FILE).display()
+                ));
+            }
+        }
+    }
+
+    /// Writes the checkpoint: see `checkpoint.rs` for the layout. Returns its size.
+    fn write_checkpoint(&self, frontier: &Level<M::State>) -> std::io::Result<u64> {
+        let checkpoint = self.checkpoint.as_ref().expect("checkpointing");
+        let dir = &checkpoint.options.dir;
+        let mut out = Writer::create(&dir.join(PARTIAL_FILE))?;
+        out.u64(checkpoint.identity.len() as u64)?;
+        for (what, value) in &checkpoint.identity {
+            out.string(what)?;
+            out.string(value)?;
+        }
+        out.u64((self.earlier + self.started.elapsed()).as_nanos() as u64)?;
+        out.u64(self.generated)?;
+        out.u64(self.depth as u64)?;
+        out.u64(self.peak_frontier as u64)?;
+        out.u64(self.peak_frontier_bytes as u64)?;
+        out.u64(self.found.len() as u64)?;
+        for found in &self.found {
+            let (fp, depth) = found.map_or((0, 0), |found| (found.fp, found.depth));
+            out.u64(fp)?;
+            out.u64(depth as u64)?;
+        }
+        out.u64(self.visited.len() as u64)?;
+        let mut buffer = Vec::with_capacity(16 * 4096);
+        self.visited.for_each_block(4096, |records| {
+            buffer.clear();
+            for &(fp, tag, number) in records {
+                buffer.extend_from_slice(&fp.to_le_bytes());
+                buffer.extend_from_slice(&tag.to_le_bytes());
+                buffer.extend_from_slice(&number.to_le_bytes());
+            }
+            out.bytes(&buffer)
+        })?;
+        let states: usize = frontier.iter().map(Chunk::len).sum();
+        out.u64(states as u64)?;
+        for chunk in frontier {
+            out.u64_values(&chunk.fps)?;
+        }
+        out.u64(
+            frontier
+                .iter()
+                .map(|chunk| chunk.packed.len())
+                .sum::<usize>() as u64,
+        )?;
+        for chunk in frontier {
+            out.bytes(&chunk.packed)?;
+        }
+        match &self.graph {
+            None => out.u32(0)?,
+            Some(graph) => {
+                out.u32(1)?;
+                out.u64s(&graph.offsets)?;
+                out.u32s(&graph.targets)?;
+                out.byte_vec(&graph.labels)?;
+                out.byte_vec(&graph.flags)?;
+                out.u32s(&graph.parents)?;
+            }
+        }
+        let bytes = out.finish()?;
+        checkpoint::publish(dir)?;
+        Ok(bytes)
     }
 
     /// Liveness flag bytes a state.
@@ -724,8 +1121,12 @@ where
         }
     }
 
-    fn run(mut self) -> Report {
-        let (completeness, frontier) = match self.initial_level() {
+    fn run(mut self, saved: Option<SavedSearch>) -> Report {
+        let start = match saved {
+            Some(saved) => Ok(self.restore(saved)),
+            None => self.initial_level(),
+        };
+        let (completeness, frontier) = match start {
             Ok(level) => self.explore(level),
             Err(bound) => (self.bounded(bound), Vec::new()),
         };
@@ -751,12 +1152,17 @@ where
                 .max(frontier.iter().map(Chunk::bytes).sum());
             self.publish(queue);
             if queue == 0 {
+                // With liveness the analysis is still to come: worth saving the graph.
+                if self.graph.is_some() {
+                    self.save_if_due(&frontier, false);
+                }
                 break Completeness::Exhaustive;
             }
             if self.every_property_decided() {
                 break Completeness::EveryPropertyDecided;
             }
             if self.watch.poll() {
+                self.save_if_due(&frontier, true);
                 break self.bounded(self.watch.bound().unwrap_or(Bound::Stop));
             }
             if self.options.max_depth.is_some_and(|max| self.depth >= max) {
@@ -769,9 +1175,13 @@ where
                     // With liveness, the last level's edges are needed: expand it (it
                     // finds nothing new).
                     Ok(_) => {}
-                    Err(bound) => break self.bounded(bound),
+                    Err(bound) => {
+                        self.save_if_due(&frontier, true);
+                        break self.bounded(bound);
+                    }
                 }
             }
+            self.save_if_due(&frontier, false);
             match self.expand(&mut frontier) {
                 Ok(next) => {
                     if !next.is_empty() {
@@ -779,7 +1189,12 @@ where
                     }
                     drop_in_parallel(std::mem::replace(&mut frontier, next));
                 }
-                Err(bound) => break self.bounded(bound),
+                // A level abandoned part-way leaves the frontier and the visited set as
+                // they were at its start: saved, the search resumes with that level.
+                Err(bound) => {
+                    self.save_if_due(&frontier, true);
+                    break self.bounded(bound);
+                }
             }
         };
         (completeness, frontier)
@@ -1499,7 +1914,7 @@ where
         for (k, property) in self.liveness.iter().enumerate() {
             results.push(self.liveness_result(k, property, exhaustive));
         }
-        let elapsed = self.started.elapsed();
+        let elapsed = self.earlier + self.started.elapsed();
         let distinct = self.visited.len() as u64;
         Report {
             properties: results,
@@ -1522,6 +1937,7 @@ where
                 peak_frontier_bytes: self.peak_frontier_bytes as u64,
             },
             completeness,
+            checkpoint: self.checkpoint.map(|checkpoint| checkpoint.status),
         }
     }
 

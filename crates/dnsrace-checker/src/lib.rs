@@ -112,6 +112,7 @@
 //! * The model's `init_states` and `actions` must be deterministic (same order for the
 //!   same state); traces are rebuilt by replaying them.
 
+pub mod checkpoint;
 mod engine;
 pub mod export;
 mod liveness;
@@ -121,9 +122,10 @@ pub mod story;
 mod text;
 mod visited;
 
+pub use checkpoint::{CheckpointError, CheckpointOptions, CheckpointStatus};
 pub use engine::{
-    check, check_with_liveness, resident_memory, CheckOptions, Progress, ProgressSnapshot,
-    MAX_LIVENESS_PROPERTIES,
+    check, check_with_liveness, load_checkpoint, prepare_checkpoint, resident_memory, resume,
+    CheckOptions, Progress, ProgressSnapshot, SavedSearch, MAX_LIVENESS_PROPERTIES,
 };
 pub use export::{export_model_trace, export_trace, headline_trace, ExportContext, TraceFormat};
 pub use replay::{replay, Replay};

@@ -4,6 +4,8 @@ use std::fmt::{self, Display, Formatter};
 use std::time::Duration;
 
 use dnsrace_core::{Value, Variable};
+
+use crate::checkpoint::CheckpointStatus;
 use serde::ser::{SerializeMap, SerializeSeq, SerializeTuple};
 use serde::{Serialize, Serializer};
 
@@ -17,6 +19,9 @@ pub struct Report {
     pub statistics: Statistics,
     /// Whether every reachable state was explored, and if not why the search stopped.
     pub completeness: Completeness,
+    /// What checkpointing did, when the check saved itself.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checkpoint: Option<CheckpointStatus>,
 }
 
 /// The verdict on one property, with its trace when there is one.

@@ -4,6 +4,7 @@ use std::fmt::Write;
 
 use dnsrace_core::{Value, Variable};
 
+use crate::checkpoint::CheckpointStatus;
 use crate::report::{Completeness, PropertyKind, Report, Trace, Verdict};
 
 /// The report as text, shaped like TLC's output: each violated invariant with its
@@ -277,6 +278,9 @@ fn render_statistics(out: &mut String, report: &Report, timing: bool) {
             statistics.threads,
             if statistics.threads == 1 { "" } else { "s" }
         );
+        if let Some(checkpoint) = &report.checkpoint {
+            render_checkpoint(out, checkpoint);
+        }
     }
     let _ = match &report.completeness {
         Completeness::Exhaustive => {
@@ -291,6 +295,34 @@ fn render_statistics(out: &mut String, report: &Report, timing: bool) {
              violated or reached."
         ),
     };
+}
+
+/// Where the checkpoint is and what it holds (with the timing: how many were written
+/// depends on the clock).
+fn render_checkpoint(out: &mut String, checkpoint: &CheckpointStatus) {
+    let resumed = checkpoint
+        .resumed_at_depth
+        .map(|depth| format!("; resumed at depth {depth}"))
+        .unwrap_or_default();
+    if checkpoint.writes == 0 && checkpoint.resumed_at_depth.is_none() {
+        let _ = writeln!(
+            out,
+            "No checkpoint written to {}: the search ended before one was due.",
+            checkpoint.path.display()
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "Checkpoint {}: {:.1} MiB at depth {} ({} written by this run{resumed}).",
+            checkpoint.path.display(),
+            checkpoint.bytes as f64 / 1_048_576.0,
+            checkpoint.depth,
+            checkpoint.writes,
+        );
+    }
+    if let Some(failure) = &checkpoint.failure {
+        let _ = writeln!(out, "The last checkpoint could not be written: {failure}.");
+    }
 }
 
 #[cfg(test)]

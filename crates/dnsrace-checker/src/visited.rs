@@ -259,6 +259,33 @@ impl Visited {
         self.len += added;
     }
 
+    /// Every state as `(fp, parent tag, number)` (number 0 when unnumbered), shard by
+    /// shard in slot order, in blocks of at most `block` states.
+    pub(crate) fn for_each_block(
+        &self,
+        block: usize,
+        mut f: impl FnMut(&[(u64, u32, u32)]) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
+        let mut buffer = Vec::with_capacity(block);
+        for shard in &self.shards {
+            for slot in 0..shard.keys.len() {
+                if shard.keys[slot] == 0 {
+                    continue;
+                }
+                let number = shard.numbers.get(slot).copied().unwrap_or_default();
+                buffer.push((shard.keys[slot], shard.tags[slot], number));
+                if buffer.len() == block {
+                    f(&buffer)?;
+                    buffer.clear();
+                }
+            }
+        }
+        if !buffer.is_empty() {
+            f(&buffer)?;
+        }
+        Ok(())
+    }
+
     /// Bytes held by the tables (allocated, not only used).
     pub(crate) fn bytes(&self) -> usize {
         self.shards.iter().map(Shard::bytes).sum()

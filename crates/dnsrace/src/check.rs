@@ -6,6 +6,7 @@ use dynamodb_dns::{DnsConfig, DnsModel, ExpectedVerdict, Scenario};
 
 use clap::Args;
 
+use crate::checkpoint_args::CheckpointArgs;
 use crate::model_args::ModelArgs;
 use crate::search_args::SearchArgs;
 use crate::trace_out::TraceArgs;
@@ -30,6 +31,9 @@ pub struct CheckArgs {
 
     #[command(flatten)]
     pub trace: TraceArgs,
+
+    #[command(flatten)]
+    pub checkpoint: CheckpointArgs,
 }
 
 /// The properties named by `--property`, or all of them; an unknown name is an error
@@ -71,6 +75,15 @@ pub fn run(args: CheckArgs) -> Result<u8, UsageError> {
     let model = chosen.config.into_model();
     let properties = select_properties(&model, &args.properties)?;
     args.trace.validate(args.json)?;
+    let liveness = crate::long_run::select_liveness(&args.properties, args.search.liveness);
+    let mut options = args.search.options();
+    let saved = args.checkpoint.apply(
+        &mut options,
+        checkpoint_identity(&chosen.scenario.name, &chosen.config),
+        &model,
+        &properties,
+        &liveness,
+    )?;
     if !args.json && !args.trace.replaces_report() {
         // Printed before the search starts, so it shows while a long check runs.
         emit(&format!(
@@ -78,9 +91,8 @@ pub fn run(args: CheckArgs) -> Result<u8, UsageError> {
             chosen.scenario.name, chosen.config
         ))?;
     }
-    let liveness = crate::long_run::select_liveness(&args.properties, args.search.liveness);
     let report =
-        crate::long_run::run_check(&model, &properties, &liveness, &args.search, args.json);
+        crate::long_run::run_check(&model, &properties, &liveness, options, saved, args.json);
     let source = format!(
         "dnsrace check: model dynamodb-dns, scenario \"{}\" ({})",
         chosen.scenario.name, chosen.config
@@ -161,6 +173,25 @@ fn compare_with_expectations(scenario: &Scenario, report: &Report) -> Vec<String
         }
     }
     mismatches
+}
+
+/// What a checkpoint of this check must match to be resumed: the model, the scenario and
+/// every configuration field.
+fn checkpoint_identity(scenario: &str, config: &DnsConfig) -> Vec<(String, String)> {
+    let mut identity = vec![
+        ("model".to_string(), "dynamodb-dns".to_string()),
+        ("scenario".to_string(), scenario.to_string()),
+    ];
+    if let serde_json::Value::Object(fields) = config_json(config) {
+        for (field, value) in fields {
+            let value = match value {
+                serde_json::Value::String(text) => text,
+                other => other.to_string(),
+            };
+            identity.push((field, value));
+        }
+    }
+    identity
 }
 
 fn config_json(config: &DnsConfig) -> serde_json::Value {

@@ -6,11 +6,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use dnsrace_checker::{check_with_liveness, Progress, Report};
+use dnsrace_checker::{check_with_liveness, resume, CheckOptions, Progress, Report, SavedSearch};
 use dnsrace_core::{DescribedProperty, LivenessProperty};
 use dynamodb_dns::{DnsModel, LIVENESS_PROPERTIES};
-
-use crate::search_args::SearchArgs;
 
 /// The liveness properties to check: those `--property` names, or all of them with
 /// `--liveness`.
@@ -44,17 +42,18 @@ fn ctrl_c_flag() -> Arc<AtomicBool> {
     flag
 }
 
-/// Runs the check with a progress line (on a terminal, unless `quiet`) and Ctrl-C
-/// handling: Ctrl-C stops the search, and the report says it is inconclusive.
+/// Runs the check (resuming `saved`, if there is one) with a progress line (on a
+/// terminal, unless `quiet`) and Ctrl-C handling: Ctrl-C stops the search, and the report
+/// says it is inconclusive.
 pub fn run_check(
     model: &DnsModel,
     properties: &[DescribedProperty<DnsModel>],
     liveness: &[LivenessProperty<DnsModel>],
-    search: &SearchArgs,
+    mut options: CheckOptions,
+    saved: Option<SavedSearch>,
     quiet: bool,
 ) -> Report {
     let progress = Arc::new(Progress::default());
-    let mut options = search.options();
     options.stop = Some(ctrl_c_flag());
     options.progress = Some(Arc::clone(&progress));
     let show = !quiet && std::io::stderr().is_terminal();
@@ -63,7 +62,10 @@ pub fn run_check(
         let done = Arc::clone(&done);
         std::thread::spawn(move || print_progress(&progress, &done))
     });
-    let report = check_with_liveness(model, properties, liveness, &options);
+    let report = match saved {
+        Some(saved) => resume(model, properties, liveness, &options, saved),
+        None => check_with_liveness(model, properties, liveness, &options),
+    };
     done.store(true, Ordering::Relaxed);
     if let Some(printer) = printer {
         let _ = printer.join();

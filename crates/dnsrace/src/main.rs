@@ -19,6 +19,7 @@ use clap::{Parser, Subcommand};
 
 mod bench;
 mod check;
+mod checkpoint_args;
 mod cli_error;
 mod explore;
 mod list;

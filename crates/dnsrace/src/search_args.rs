@@ -61,7 +61,7 @@ fn parse_positive(text: &str) -> Result<usize, String> {
 }
 
 /// Parses `30`, `30s`, `1.5m` or `2h`: at least a microsecond, at most a year.
-fn parse_duration(text: &str) -> Result<Duration, String> {
+pub(crate) fn parse_duration(text: &str) -> Result<Duration, String> {
     const HELP: &str =
         "use seconds (`30`, `30s`), minutes (`5m`) or hours (`1h`), from 0.000001s to a year";
     let text = text.trim();
