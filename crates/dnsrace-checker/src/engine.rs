@@ -23,9 +23,9 @@ use crate::report::{
 };
 use crate::visited::{tag_of, Visited, SHARDS};
 
-/// How to run a check. The default explores everything with every core, without symmetry
-/// reduction.
-#[derive(Clone, Debug, Default)]
+/// How to run a check. The default is the command line's: explore everything with every
+/// core, with symmetry reduction where the model defines it.
+#[derive(Clone, Debug)]
 pub struct CheckOptions {
     /// Worker threads; 0 means one per core.
     pub threads: usize,
@@ -41,15 +41,33 @@ pub struct CheckOptions {
     /// every 50 ms, so leave some headroom).
     pub max_memory: Option<u64>,
     /// Explore one state per symmetry class, as the model's
-    /// [`Presentation::representative`] defines them. Verdicts are the same as without,
-    /// and so are the traces of safety and reachability properties and of "always
-    /// recoverable" (see the crate documentation); only the state counts shrink.
+    /// [`Presentation::representative`] defines them (on by default; a model that
+    /// defines no classes is explored whole). Verdicts are the same as without, and so
+    /// are the traces of safety and reachability properties and of "always recoverable"
+    /// (see the crate documentation); only the state counts shrink. Every property must
+    /// then be symmetric: it must not tell the interchangeable processes apart.
     pub symmetry: bool,
     /// Where the search publishes its progress, for a progress line.
     pub progress: Option<Arc<Progress>>,
     /// Save the search at level boundaries, to resume it later (models with a codec
     /// only: see [`prepare_checkpoint`], [`load_checkpoint`], [`resume`]).
     pub checkpoint: Option<CheckpointOptions>,
+}
+
+impl Default for CheckOptions {
+    fn default() -> Self {
+        CheckOptions {
+            threads: 0,
+            max_states: None,
+            max_depth: None,
+            timeout: None,
+            stop: None,
+            max_memory: None,
+            symmetry: true,
+            progress: None,
+            checkpoint: None,
+        }
+    }
 }
 
 /// Live counters of a running check, updated by the engine and read by anyone (for

@@ -98,6 +98,14 @@
 //! completed levels. A bounded run never claims that a property holds or is never
 //! reached: it says *inconclusive*. Violations found before the bound are real.
 //!
+//! # Checkpoints
+//!
+//! With [`CheckOptions::checkpoint`], the search saves itself at level boundaries (at
+//! most every [`CheckpointOptions::every`], and when a bound stops it) to a file that
+//! [`load_checkpoint`] reads back, verified whole, and [`resume`] continues: the same
+//! report as an uninterrupted run, because a level boundary is all the search is (see
+//! [`checkpoint`]). Models with a codec only.
+//!
 //! # Caveats
 //!
 //! * **Fingerprints are 64-bit** (aHash with fixed seeds, never 0) and states are not

@@ -17,7 +17,7 @@ use std::time::Instant;
 use clap::Args;
 use dnsrace_checker::{check, CheckOptions};
 use dnsrace_core::DescribedProperty;
-use dynamodb_dns::{DnsConfig, DnsModel};
+use dynamodb_dns::{DnsConfig, DnsModel, Variant};
 use stateright::{Checker, Model, Property};
 
 use crate::{emit, UsageError};
@@ -26,8 +26,9 @@ use crate::{emit, UsageError};
 #[derive(Args, Debug)]
 pub struct BenchArgs {
     /// Which configurations (repeatable): small (2 Enactors, 1 endpoint, 4 generations),
-    /// medium (3, 1, 4), outage (3, 2, 5: minutes), large (3, 3, 6: hours). Default:
-    /// small and medium.
+    /// medium (3, 1, 4), outage (3, 2, 5: minutes), large (3, 3, 6: hours), or matrix
+    /// (the outage scenario's checks of all twelve variants, as `dnsrace matrix` runs
+    /// them on defaults: about an hour). Default: small and medium.
     #[arg(long = "config", value_name = "NAME")]
     pub configs: Vec<String>,
     /// Runs of each measurement; the fastest counts (the machine may be shared).
@@ -151,12 +152,69 @@ fn stateright_dfs(config: DnsConfig, threads: usize) -> Measure {
     }
 }
 
+/// The default matrix's work: every variant's check of the outage scenario's
+/// properties (3/2/5, symmetry on), one after the other with 2 threads each. `dnsrace
+/// matrix` runs the same checks one variant per thread; this measures the engine on
+/// them.
+fn default_matrix() -> Measure {
+    let reset = reset_peak();
+    let started = Instant::now();
+    let mut distinct = 0;
+    for &variant in Variant::ALL {
+        let model = DnsConfig {
+            variant,
+            ..DnsConfig::default()
+        }
+        .into_model();
+        let report = check(
+            &model,
+            &dnsrace_core::Presentation::described_properties(&model),
+            &CheckOptions {
+                threads: 2,
+                ..CheckOptions::default()
+            },
+        );
+        distinct += report.statistics.distinct_states;
+    }
+    Measure {
+        engine: "dnsrace, 12 variants +symmetry".to_string(),
+        threads: 2,
+        distinct,
+        seconds: started.elapsed().as_secs_f64(),
+        peak_rss: reset.then(peak_rss).flatten(),
+        visited_bytes_per_state: None,
+        peak_frontier: None,
+        frontier_bytes_per_state: None,
+    }
+}
+
 /// The fastest of `repeat` runs.
 fn best(repeat: u32, run: impl Fn() -> Measure) -> Measure {
     (0..repeat.max(1))
         .map(|_| run())
         .min_by(|a, b| a.seconds.total_cmp(&b.seconds))
         .expect("at least one run")
+}
+
+/// One line of the table.
+fn row(label: &str, m: &Measure) -> String {
+    format!(
+        "| {label} | {} | {} | {} | {:.2} | {:.0} | {} | {} | {} | {} |\n",
+        m.engine,
+        m.threads,
+        m.distinct,
+        m.seconds,
+        m.rate(),
+        m.peak_rss.map_or("n/a".to_string(), |b| format!(
+            "{:.0}",
+            b as f64 / 1048576.0
+        )),
+        m.visited_bytes_per_state
+            .map_or("-".to_string(), |b| format!("{b:.1}")),
+        m.peak_frontier.map_or("-".to_string(), |f| f.to_string()),
+        m.frontier_bytes_per_state
+            .map_or("-".to_string(), |b| format!("{b:.1}")),
+    )
 }
 
 /// Runs `dnsrace bench`.
@@ -166,6 +224,29 @@ pub fn run(args: BenchArgs) -> Result<u8, UsageError> {
     } else {
         args.configs.clone()
     };
+    // Every name is known before anything runs.
+    let mut chosen = Vec::new();
+    for name in &names {
+        if name == "matrix" {
+            chosen.push(None);
+            continue;
+        }
+        let config = CONFIGS
+            .iter()
+            .find(|(config, ..)| config == name)
+            .ok_or_else(|| {
+                UsageError::new(format!(
+                    "--config `{}` is not a benchmark configuration; they are: {}, matrix",
+                    crate::cli_error::shorten(name),
+                    CONFIGS
+                        .iter()
+                        .map(|(name, ..)| *name)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            })?;
+        chosen.push(Some(*config));
+    }
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -174,20 +255,17 @@ pub fn run(args: BenchArgs) -> Result<u8, UsageError> {
     let _ = writeln!(out, "|---|---|---|---|---|---|---|---|---|---|");
     emit(&out)?;
     let mut ratios = String::new();
-    for name in &names {
-        let &(_, enactors, endpoints, generations) = CONFIGS
-            .iter()
-            .find(|(config, ..)| config == name)
-            .ok_or_else(|| {
-                UsageError::new(format!(
-                    "--config `{name}` is not a benchmark configuration; they are: {}",
-                    CONFIGS
-                        .iter()
-                        .map(|(name, ..)| *name)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ))
-            })?;
+    for config in chosen {
+        let Some((name, enactors, endpoints, generations)) = config else {
+            let m = best(args.repeat, default_matrix);
+            emit(&row("matrix (outage scenario, 3/2/5)", &m))?;
+            let _ = writeln!(
+                ratios,
+                "matrix: {} symmetry classes over the twelve variants in {:.0} s",
+                m.distinct, m.seconds
+            );
+            continue;
+        };
         let config = DnsConfig {
             enactors,
             endpoints,
@@ -203,27 +281,7 @@ pub fn run(args: BenchArgs) -> Result<u8, UsageError> {
             }
         }
         measures.push(best(args.repeat, || ours(config, 2, true)));
-        let mut rows = String::new();
-        for m in &measures {
-            let _ = writeln!(
-                rows,
-                "| {label} | {} | {} | {} | {:.2} | {:.0} | {} | {} | {} | {} |",
-                m.engine,
-                m.threads,
-                m.distinct,
-                m.seconds,
-                m.rate(),
-                m.peak_rss.map_or("n/a".to_string(), |b| format!(
-                    "{:.0}",
-                    b as f64 / 1048576.0
-                )),
-                m.visited_bytes_per_state
-                    .map_or("-".to_string(), |b| format!("{b:.1}")),
-                m.peak_frontier.map_or("-".to_string(), |f| f.to_string()),
-                m.frontier_bytes_per_state
-                    .map_or("-".to_string(), |b| format!("{b:.1}")),
-            );
-        }
+        let rows: String = measures.iter().map(|m| row(&label, m)).collect();
         emit(&rows)?;
         let find = |engine: &str, threads: usize| {
             measures

@@ -11,6 +11,11 @@
 //!
 //! The steps are the same for any property: write a `fn(&DnsModel, &DnsState) -> bool`,
 //! wrap it in a `DescribedProperty`, add it to the list the checker is given.
+//!
+//! `CheckOptions::default()` is what `dnsrace check` uses: every core and symmetry
+//! reduction (one state per renaming of the Enactors). A property must then treat the
+//! Enactors alike, as this one does; one that names a particular Enactor needs
+//! `symmetry: false`.
 
 use std::process::ExitCode;
 
