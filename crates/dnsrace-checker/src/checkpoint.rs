@@ -44,7 +44,8 @@ pub struct CheckpointOptions {
     pub dir: PathBuf,
     /// The least time between two checkpoints; one is written at the first level
     /// boundary after it has passed (`Duration::ZERO`: at every boundary), and always when
-    /// a bound (a timeout, Ctrl-C, memory) stops the search.
+    /// a bound (a timeout, Ctrl-C, memory) stops the search after its initial states;
+    /// with liveness, also when the search is over, before the analysis.
     pub every: Duration,
     /// What the run is, as `(what, value)` pairs (the model, its configuration...). A
     /// resume is refused unless they are the same.
@@ -91,6 +92,8 @@ pub struct CheckpointStatus {
     pub bytes: u64,
     /// The depth of the frontier the last one holds.
     pub depth: usize,
+    /// The distinct states it holds.
+    pub distinct: usize,
     /// Why the last write failed, if it did (the search goes on without it).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub failure: Option<String>,
@@ -327,6 +330,13 @@ impl Reader {
     /// Opens `dir/checkpoint` and reads its magic line and format.
     pub(crate) fn open(dir: &Path) -> Result<Self, CheckpointError> {
         let path = dir.join(CHECKPOINT_FILE);
+        // Not a regular file (a FIFO would block the open): refused unopened.
+        if std::fs::metadata(&path).is_ok_and(|metadata| !metadata.is_file()) {
+            return Err(CheckpointError::Damaged {
+                path,
+                why: "it is not a regular file".to_string(),
+            });
+        }
         let file = match File::open(&path) {
             Ok(file) => file,
             Err(error) if error.kind() == io::ErrorKind::NotFound => {

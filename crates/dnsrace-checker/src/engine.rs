@@ -154,9 +154,11 @@ where
     search(model, properties, liveness, options, None)
 }
 
-/// Continues the search `saved` (read by [`load_checkpoint`] with the same model,
-/// properties and options), and gives the report an uninterrupted run would have given,
-/// except for the timing: the elapsed time adds up the runs.
+/// Continues the search `saved` (read by [`load_checkpoint`]), and gives the report an
+/// uninterrupted run would have given, except for the timing (the elapsed time adds up
+/// the runs) and the visited set's allocated bytes (its tables grow differently when
+/// rebuilt at once). The model, properties and options must be the ones it was read
+/// with: else the error names what differs.
 ///
 /// # Panics
 ///
@@ -167,12 +169,22 @@ pub fn resume<M>(
     liveness: &[LivenessProperty<M>],
     options: &CheckOptions,
     saved: SavedSearch,
-) -> Report
+) -> Result<Report, CheckpointError>
 where
     M: Presentation + Sync,
     M::State: Hash + Send + Sync,
 {
-    search(model, properties, liveness, options, Some(saved))
+    let differences = checkpoint::differences(
+        &saved.identity,
+        &identity(model, properties, liveness, options),
+    );
+    if !differences.is_empty() {
+        return Err(CheckpointError::Mismatch {
+            path: saved.path.clone(),
+            differences,
+        });
+    }
+    Ok(search(model, properties, liveness, options, Some(saved)))
 }
 
 fn search<M>(
@@ -202,6 +214,8 @@ where
 
 /// A search read back from a checkpoint and verified, ready for [`resume`].
 pub struct SavedSearch {
+    path: PathBuf,
+    identity: Vec<(String, String)>,
     elapsed: Duration,
     generated: u64,
     depth: usize,
@@ -253,6 +267,7 @@ fn identity<M: Presentation>(
         .unwrap_or_default();
     let mut add = |what: &str, value: String| identity.push((what.to_string(), value));
     add("dnsrace-checker", env!("CARGO_PKG_VERSION").to_string());
+    add("model's first steps", first_steps(model));
     add(
         "packed state",
         format!(
@@ -281,6 +296,35 @@ fn identity<M: Presentation>(
             .join(", "),
     );
     identity
+}
+
+/// A digest of the model's first levels, packed: a checkpoint written by a model whose
+/// steps or codec have since changed (the version alone does not say) is refused.
+fn first_steps<M: Presentation>(model: &M) -> String {
+    let Some(codec) = model.codec() else {
+        return "no codec".to_string();
+    };
+    let mut digest = xxhash_rust::xxh3::Xxh3::new();
+    let mut packed = vec![0; codec.packed_len()];
+    let mut level = model.init_states();
+    let mut actions = Vec::new();
+    for _ in 0..3 {
+        let mut next = Vec::new();
+        for state in &level {
+            codec.encode(state, &mut packed);
+            digest.update(&packed);
+            if next.len() < 4096 {
+                model.actions(state, &mut actions);
+                next.extend(
+                    actions
+                        .drain(..)
+                        .filter_map(|action| model.next_state(state, action)),
+                );
+            }
+        }
+        level = next;
+    }
+    format!("{:016x}", digest.digest())
 }
 
 /// Checks, before a search starts, that `options.checkpoint` can be honoured: the model
@@ -330,10 +374,8 @@ pub fn load_checkpoint<M: Presentation>(
     for _ in 0..pairs {
         saved_identity.push((reader.string()?, reader.string()?));
     }
-    let differences = checkpoint::differences(
-        &saved_identity,
-        &identity(model, properties, liveness, options),
-    );
+    let expected = identity(model, properties, liveness, options);
+    let differences = checkpoint::differences(&saved_identity, &expected);
     if !differences.is_empty() {
         return Err(CheckpointError::Mismatch {
             path: checkpoint.file(),
@@ -385,13 +427,50 @@ pub fn load_checkpoint<M: Presentation>(
                 && graph.len() + frontier_fps.len() == visited.len()
         }
     };
+    let damaged = |why: &str| CheckpointError::Damaged {
+        path: checkpoint.file(),
+        why: why.to_string(),
+    };
     if !consistent {
-        return Err(CheckpointError::Damaged {
-            path: checkpoint.file(),
-            why: "its graph does not match its states".to_string(),
+        return Err(damaged("its graph does not match its states"));
+    }
+    // The checksum guards against accidents, not against a crafted file: check what the
+    // search relies on, so that a bad file is refused now rather than failing later.
+    // The visited set is written shard by shard in slot order: increasing fingerprints.
+    let sorted = visited.first().is_none_or(|first| first.0 >> 32 != 0)
+        && visited.windows(2).all(|pair| pair[0].0 < pair[1].0);
+    if !sorted {
+        return Err(damaged("its visited set is out of order"));
+    }
+    let is_visited = |fp: u64| visited.binary_search_by_key(&fp, |entry| entry.0).is_ok();
+    let found_ok = found
+        .iter()
+        .flatten()
+        .all(|found| found.depth <= depth && is_visited(found.fp));
+    if !found_ok || !frontier_fps.iter().all(|&fp| is_visited(fp)) {
+        return Err(damaged("it names states it does not hold"));
+    }
+    if let Some(graph) = &graph {
+        let n = visited.len();
+        let mut numbered = vec![false; n];
+        let numbers_ok = visited.iter().all(|&(_, _, number)| {
+            (number as usize) < n && !std::mem::replace(&mut numbered[number as usize], true)
         });
+        let graph_ok = numbers_ok
+            && graph.offsets.windows(2).all(|pair| pair[0] <= pair[1])
+            && graph.targets.iter().all(|&target| (target as usize) < n)
+            && graph
+                .parents
+                .iter()
+                .enumerate()
+                .all(|(state, &parent)| parent == ROOT || (parent as usize) < state);
+        if !graph_ok {
+            return Err(damaged("its graph does not match its states"));
+        }
     }
     Ok(SavedSearch {
+        path: checkpoint.file(),
+        identity: expected,
         elapsed,
         generated,
         depth,
@@ -988,6 +1067,7 @@ where
                     writes: 0,
                     bytes: 0,
                     depth: 0,
+                    distinct: 0,
                     failure: None,
                 },
             }),
@@ -1011,6 +1091,7 @@ where
             checkpoint.status.resumed_at_depth = Some(saved.depth);
             checkpoint.status.bytes = saved.bytes;
             checkpoint.status.depth = saved.depth;
+            checkpoint.status.distinct = self.visited.len();
         }
         let mut chunk = Chunk::with_capacity(0);
         chunk.fps = saved.frontier_fps;
@@ -1026,13 +1107,20 @@ where
     /// Saves the search at this level boundary if a checkpoint is due (or `always`).
     fn save_if_due(&mut self, frontier: &Level<M::State>, always: bool) {
         let due = self.checkpoint.as_ref().is_some_and(|checkpoint| {
-            always || checkpoint.last.elapsed() >= checkpoint.options.every
+            // The file may already hold this very boundary (just written, or resumed).
+            let saved_here = (checkpoint.status.writes > 0
+                || checkpoint.status.resumed_at_depth.is_some())
+                && checkpoint.status.failure.is_none()
+                && checkpoint.status.depth == self.depth
+                && checkpoint.status.distinct == self.visited.len();
+            !saved_here && (always || checkpoint.last.elapsed() >= checkpoint.options.every)
         });
         if !due {
             return;
         }
         let result = self.write_checkpoint(frontier);
         let depth = self.depth;
+        let distinct = self.visited.len();
         let checkpoint = self.checkpoint.as_mut().expect("checkpointing");
         checkpoint.last = Instant::now();
         match result {
@@ -1040,9 +1128,11 @@ where
                 checkpoint.status.writes += 1;
                 checkpoint.status.bytes = bytes;
                 checkpoint.status.depth = depth;
+                checkpoint.status.distinct = distinct;
                 checkpoint.status.failure = None;
             }
             Err(error) => {
+                let _ = std::fs::remove_file(checkpoint.options.dir.join(PARTIAL_FILE));
                 checkpoint.status.failure = Some(format!(
                     "{}: {error}",
                     checkpoint.options.dir.join(PARTIAL_FILE).display()
@@ -1172,7 +1262,7 @@ where
             if queue == 0 {
                 // With liveness the analysis is still to come: worth saving the graph.
                 if self.graph.is_some() {
-                    self.save_if_due(&frontier, false);
+                    self.save_if_due(&frontier, true);
                 }
                 break Completeness::Exhaustive;
             }

@@ -56,9 +56,9 @@
 //! [`Presentation::codec`](dnsrace_core::Presentation::codec)). The frontier then holds
 //! each state as those bytes and its 8-byte fingerprint (the DNS model: 41 bytes at the
 //! outage's 3 Enactors and 2 endpoints, against about a kilobyte of `Arc`ed actor
-//! states); the level being built keeps 20 bytes more a state (candidate key and parent
-//! tag) until it is committed, and the few states that decide a property or carry
-//! liveness flags keep those beside. A state is decoded only to be expanded, and its
+//! states); the level being built keeps 12 bytes more a state (candidate key and parent
+//! tag) until it is committed, 16 for each of the few states that decide a property,
+//! and with liveness one flag byte a state for every four liveness properties. A state is decoded only to be expanded, and its
 //! fingerprint is XXH3 of the bytes of its class's canonical member: the same on every
 //! run, machine and version, where the fingerprint of a model's own state (aHash) is
 //! only the same within one build. Test builds check that each stored state decodes back

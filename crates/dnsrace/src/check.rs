@@ -92,7 +92,7 @@ pub fn run(args: CheckArgs) -> Result<u8, UsageError> {
         ))?;
     }
     let report =
-        crate::long_run::run_check(&model, &properties, &liveness, options, saved, args.json);
+        crate::long_run::run_check(&model, &properties, &liveness, options, saved, args.json)?;
     let source = format!(
         "dnsrace check: model dynamodb-dns, scenario \"{}\" ({})",
         chosen.scenario.name, chosen.config

@@ -10,6 +10,8 @@ use dnsrace_checker::{check_with_liveness, resume, CheckOptions, Progress, Repor
 use dnsrace_core::{DescribedProperty, LivenessProperty};
 use dynamodb_dns::{DnsModel, LIVENESS_PROPERTIES};
 
+use crate::UsageError;
+
 /// The liveness properties to check: those `--property` names, or all of them with
 /// `--liveness`.
 pub fn select_liveness(names: &[String], all: bool) -> Vec<LivenessProperty<DnsModel>> {
@@ -52,7 +54,7 @@ pub fn run_check(
     mut options: CheckOptions,
     saved: Option<SavedSearch>,
     quiet: bool,
-) -> Report {
+) -> Result<Report, UsageError> {
     let progress = Arc::new(Progress::default());
     options.stop = Some(ctrl_c_flag());
     options.progress = Some(Arc::clone(&progress));
@@ -64,13 +66,13 @@ pub fn run_check(
     });
     let report = match saved {
         Some(saved) => resume(model, properties, liveness, &options, saved),
-        None => check_with_liveness(model, properties, liveness, &options),
+        None => Ok(check_with_liveness(model, properties, liveness, &options)),
     };
     done.store(true, Ordering::Relaxed);
     if let Some(printer) = printer {
         let _ = printer.join();
     }
-    report
+    report.map_err(|error| UsageError::new(format!("--resume: {error}")))
 }
 
 /// After two seconds, rewrites one line on stderr every second until `done`; then clears
