@@ -120,10 +120,10 @@ fn avoid_foreign_ui() {
     }
     let folder = std::env::temp_dir().join(format!("dnsrace-explorer-{}", std::process::id()));
     if std::fs::create_dir_all(&folder).is_ok() && std::env::set_current_dir(&folder).is_ok() {
-        eprintln!(
+        crate::complain(&format!(
             "note: stateright would serve this folder's ui/ instead of its Explorer; serving from {}",
             folder.display()
-        );
+        ));
     }
 }
 
@@ -177,11 +177,11 @@ pub fn run(args: ExploreArgs) -> Result<u8, UsageError> {
         )));
     }
     if !loopback {
-        eprintln!(
+        crate::complain(&format!(
             "warning: the explorer listens on {address}, which other machines can reach. It \
              has no authentication: anyone who reaches it can browse the model and start an \
              exhaustive run with one click."
-        );
+        ));
     }
     let base = format!("http://{}/", browser_address(address));
     let reach = if loopback {

@@ -87,15 +87,21 @@ fn main() -> ExitCode {
     match outcome {
         Ok(Ok(code)) => ExitCode::from(code),
         Ok(Err(error)) => {
-            eprintln!("error: {error}");
+            complain(&format!("error: {error}"));
             ExitCode::from(EXIT_USAGE)
         }
         // The panic message is already on stderr; say what it means.
         Err(_) => {
-            eprintln!("error: internal error in dnsrace (a bug): please report it with the command you ran");
+            complain("error: internal error in dnsrace (a bug): please report it with the command you ran");
             ExitCode::from(EXIT_INTERNAL)
         }
     }
+}
+
+/// Writes a message on stderr. If stderr cannot take it (`2>/dev/full`, a closed pipe),
+/// the exit code still tells what happened: `eprintln!` would panic and exit 101.
+pub(crate) fn complain(message: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{message}");
 }
 
 fn run(cli: Cli) -> Result<u8, UsageError> {

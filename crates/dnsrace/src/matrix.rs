@@ -367,11 +367,11 @@ impl Progress {
     pub(crate) fn done(&self, what: &str, elapsed: Duration) {
         let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
         if self.enabled {
-            eprintln!(
+            crate::complain(&format!(
                 "  {done}/{}: {what} checked in {:.1}s",
                 self.total,
                 elapsed.as_secs_f64()
-            );
+            ));
         }
     }
 }

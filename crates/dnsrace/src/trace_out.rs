@@ -100,13 +100,13 @@ impl TraceArgs {
         let path = self.trace_out.as_deref();
         let format = self.format_for(path);
         let Some((property, trace)) = headline_trace(report) else {
-            eprintln!(
+            crate::complain(&format!(
                 "note: no property has a counterexample or an example, so there is no trace{}.",
                 path.map_or(String::new(), |path| format!(
                     "; nothing written to {}",
                     path.display()
                 ))
-            );
+            ));
             return Ok(());
         };
         let text = export_model_trace(format, model, property, trace, source);
@@ -119,14 +119,14 @@ impl TraceArgs {
                         path.display()
                     ))
                 })?;
-                eprintln!(
+                crate::complain(&format!(
                     "Wrote the trace of \"{}\" ({}, {} states) to {} as {}.",
                     property.name,
                     property.verdict,
                     trace.len(),
                     path.display(),
                     format.name()
-                );
+                ));
                 Ok(())
             }
         }

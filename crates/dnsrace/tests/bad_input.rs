@@ -401,3 +401,19 @@ fn new_model_fields_of_the_wrong_type_in_a_file_name_the_field() {
         assert_rejected(&["check", file.path()], &mentions);
     }
 }
+
+/// Regression: with stderr on `/dev/full`, the message cannot be written, and writing it
+/// used to panic and exit 101 (the code of a crash) instead of 2.
+#[test]
+fn an_unwritable_stderr_keeps_the_usage_exit_code() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        return; // not Linux: no /dev/full to write to
+    };
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_dnsrace"))
+        .args(["check", "--variant", "nope"])
+        .stdout(std::process::Stdio::null())
+        .stderr(full)
+        .status()
+        .expect("dnsrace runs");
+    assert_eq!(status.code(), Some(2));
+}
