@@ -263,25 +263,26 @@ impl Writer {
 
     /// The values, without their length.
     pub(crate) fn u64_values(&mut self, values: &[u64]) -> io::Result<()> {
-        let mut buffer = Vec::with_capacity(8 * 4096);
-        for block in values.chunks(4096) {
-            buffer.clear();
-            for value in block {
-                buffer.extend_from_slice(&value.to_le_bytes());
-            }
-            self.bytes(&buffer)?;
-        }
-        Ok(())
+        self.words(values, |value| value.to_le_bytes())
     }
 
     /// A length, then the values.
     pub(crate) fn u32s(&mut self, values: &[u32]) -> io::Result<()> {
         self.u64(values.len() as u64)?;
-        let mut buffer = Vec::with_capacity(4 * 4096);
+        self.words(values, |value| value.to_le_bytes())
+    }
+
+    /// Fixed-size values, little-endian, in blocks.
+    fn words<T, const N: usize>(
+        &mut self,
+        values: &[T],
+        to_le: impl Fn(&T) -> [u8; N],
+    ) -> io::Result<()> {
+        let mut buffer = Vec::with_capacity(N * 4096);
         for block in values.chunks(4096) {
             buffer.clear();
             for value in block {
-                buffer.extend_from_slice(&value.to_le_bytes());
+                buffer.extend_from_slice(&to_le(value));
             }
             self.bytes(&buffer)?;
         }
@@ -430,52 +431,40 @@ impl Reader {
     }
 
     pub(crate) fn u64s(&mut self) -> Result<Vec<u64>, CheckpointError> {
-        let length = self.length(8)?;
-        let mut values = Vec::with_capacity(length);
-        let mut buffer = vec![0; 8 * 4096];
-        while values.len() < length {
-            let n = (length - values.len()).min(4096);
-            self.fill(&mut buffer[..8 * n])?;
-            values.extend(
-                buffer[..8 * n]
-                    .chunks_exact(8)
-                    .map(|b| u64::from_le_bytes(b.try_into().expect("8 bytes"))),
-            );
-        }
-        Ok(values)
+        self.words(u64::from_le_bytes)
     }
 
     pub(crate) fn u32s(&mut self) -> Result<Vec<u32>, CheckpointError> {
-        let length = self.length(4)?;
-        let mut values = Vec::with_capacity(length);
-        let mut buffer = vec![0; 4 * 4096];
-        while values.len() < length {
-            let n = (length - values.len()).min(4096);
-            self.fill(&mut buffer[..4 * n])?;
-            values.extend(
-                buffer[..4 * n]
-                    .chunks_exact(4)
-                    .map(|b| u32::from_le_bytes(b.try_into().expect("4 bytes"))),
-            );
-        }
-        Ok(values)
+        self.words(u32::from_le_bytes)
     }
 
     /// A length, then `(u64, u32, u32)` records (the visited set's entries).
     pub(crate) fn records(&mut self) -> Result<Vec<(u64, u32, u32)>, CheckpointError> {
-        let length = self.length(16)?;
+        self.words(|b: [u8; 16]| {
+            (
+                u64::from_le_bytes(b[..8].try_into().expect("8 bytes")),
+                u32::from_le_bytes(b[8..12].try_into().expect("4 bytes")),
+                u32::from_le_bytes(b[12..].try_into().expect("4 bytes")),
+            )
+        })
+    }
+
+    /// A length, then fixed-size little-endian values, read in blocks.
+    fn words<T, const N: usize>(
+        &mut self,
+        from_le: impl Fn([u8; N]) -> T,
+    ) -> Result<Vec<T>, CheckpointError> {
+        let length = self.length(N as u64)?;
         let mut values = Vec::with_capacity(length);
-        let mut buffer = vec![0; 16 * 4096];
+        let mut buffer = vec![0; N * 4096];
         while values.len() < length {
             let n = (length - values.len()).min(4096);
-            self.fill(&mut buffer[..16 * n])?;
-            values.extend(buffer[..16 * n].chunks_exact(16).map(|b| {
-                (
-                    u64::from_le_bytes(b[..8].try_into().expect("8 bytes")),
-                    u32::from_le_bytes(b[8..12].try_into().expect("4 bytes")),
-                    u32::from_le_bytes(b[12..].try_into().expect("4 bytes")),
-                )
-            }));
+            self.fill(&mut buffer[..N * n])?;
+            values.extend(
+                buffer[..N * n]
+                    .chunks_exact(N)
+                    .map(|b| from_le(b.try_into().expect("N bytes"))),
+            );
         }
         Ok(values)
     }

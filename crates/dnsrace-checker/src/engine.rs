@@ -146,11 +146,6 @@ where
     M: Presentation + Sync,
     M::State: Hash + Send + Sync,
 {
-    assert!(
-        liveness.len() <= MAX_LIVENESS_PROPERTIES,
-        "at most {MAX_LIVENESS_PROPERTIES} liveness properties can be checked at once, not {}",
-        liveness.len()
-    );
     search(model, properties, liveness, options, None)
 }
 
