@@ -13,10 +13,18 @@
 use std::fmt::{self, Display, Formatter};
 
 mod codec;
+pub mod definition;
 mod liveness;
+pub mod scenario;
+mod verdict;
 
 pub use codec::{Records, StateCodec};
+pub use definition::{
+    Benchmark, Choice, ModelDefinition, Parameter, ParameterKind, Setting, SweepTable,
+};
 pub use liveness::{Explain, Liveness, LivenessProperty};
+pub use scenario::{catalogue, DeclaredVerdicts, PropertyInfo, Scenario, ScenarioError, Story};
+pub use verdict::{PropertyKind, Verdict};
 
 pub use stateright::{Expectation, Model, Property};
 

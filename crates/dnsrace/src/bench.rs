@@ -15,9 +15,10 @@ use std::fmt::Write as _;
 use std::time::Instant;
 
 use clap::Args;
+use std::hash::Hash;
+
 use dnsrace_checker::{check, CheckOptions};
-use dnsrace_core::DescribedProperty;
-use dynamodb_dns::{DnsConfig, DnsModel, Variant};
+use dnsrace_core::{Benchmark, DescribedProperty, ModelDefinition, Presentation};
 use stateright::{Checker, Model, Property};
 
 use crate::{emit, UsageError};
@@ -25,12 +26,16 @@ use crate::{emit, UsageError};
 /// The flags of `dnsrace bench`.
 #[derive(Args, Debug)]
 pub struct BenchArgs {
-    /// Which configurations (repeatable): small (2 Enactors, 1 endpoint, 4 generations),
-    /// medium (3, 1, 4), outage (3, 2, 5: minutes), large (3, 3, 6: hours), or matrix
-    /// (the outage scenario's checks of all twelve variants, as `dnsrace matrix` runs
-    /// them on defaults: about an hour). Default: small and medium.
+    /// Which configurations (repeatable): the model's benchmarks (for dynamodb-dns: small
+    /// (2 Enactors, 1 endpoint, 4 generations), medium (3, 1, 4), outage (3, 2, 5:
+    /// minutes), large (3, 3, 6: hours)), or matrix (every variant's check of the default
+    /// configuration, as `dnsrace matrix` runs it: about an hour for dynamodb-dns).
+    /// Default: the model's default benchmarks (small and medium).
     #[arg(long = "config", value_name = "NAME")]
     pub configs: Vec<String>,
+    /// Which model (see `dnsrace list`). Default: the first one registered.
+    #[arg(long, value_name = "NAME")]
+    pub model: Option<String>,
     /// Runs of each measurement; the fastest counts (the machine may be shared).
     #[arg(long, value_name = "N", default_value_t = 1)]
     pub repeat: u32,
@@ -39,20 +44,13 @@ pub struct BenchArgs {
     pub no_stateright: bool,
 }
 
-const CONFIGS: &[(&str, u8, u8, u8)] = &[
-    ("small", 2, 1, 4),
-    ("medium", 3, 1, 4),
-    ("outage", 3, 2, 5),
-    ("large", 3, 3, 6),
-];
-
 /// The model with one property that always holds: no checker can stop early.
 #[derive(Clone)]
-struct Exhaustive(DnsModel);
+struct Exhaustive<M>(M);
 
-impl Model for Exhaustive {
-    type State = <DnsModel as Model>::State;
-    type Action = <DnsModel as Model>::Action;
+impl<M: Model> Model for Exhaustive<M> {
+    type State = M::State;
+    type Action = M::Action;
 
     fn init_states(&self) -> Vec<Self::State> {
         self.0.init_states()
@@ -101,14 +99,17 @@ fn peak_rss() -> Option<u64> {
     Some(kib * 1024)
 }
 
-fn ours(config: DnsConfig, threads: usize, symmetry: bool) -> Measure {
-    let model = config.into_model();
-    let always: DescribedProperty<DnsModel> =
+fn ours<M>(model: &M, threads: usize, symmetry: bool) -> Measure
+where
+    M: Presentation + Sync,
+    M::State: Hash + Send + Sync,
+{
+    let always: DescribedProperty<M> =
         DescribedProperty::always("exhaustive", "always true", |_, _| true);
     let reset = reset_peak();
     let started = Instant::now();
     let report = check(
-        &model,
+        model,
         &[always],
         &CheckOptions {
             threads,
@@ -134,8 +135,8 @@ fn ours(config: DnsConfig, threads: usize, symmetry: bool) -> Measure {
     }
 }
 
-fn stateright_dfs(config: DnsConfig, threads: usize) -> Measure {
-    let model = Exhaustive(config.into_model());
+fn stateright_dfs<D: ModelDefinition>(model: &D::Model, threads: usize) -> Measure {
+    let model = Exhaustive(model.clone());
     let reset = reset_peak();
     let started = Instant::now();
     let checker = model.checker().threads(threads).spawn_dfs().join();
@@ -152,20 +153,18 @@ fn stateright_dfs(config: DnsConfig, threads: usize) -> Measure {
     }
 }
 
-/// The default matrix's work: every variant's check of the outage scenario's
-/// properties (3/2/5, symmetry on), one after the other with 2 threads each. `dnsrace
-/// matrix` runs the same checks one variant per thread; this measures the engine on
-/// them.
-fn default_matrix() -> Measure {
+/// The default matrix's work: every variant's check of the default configuration's
+/// properties (symmetry on), one after the other with 2 threads each. `dnsrace matrix`
+/// runs the same checks one variant per thread; this measures the engine on them.
+fn default_matrix<D: ModelDefinition>(definition: &D) -> Measure {
     let reset = reset_peak();
     let started = Instant::now();
     let mut distinct = 0;
-    for &variant in Variant::ALL {
-        let model = DnsConfig {
-            variant,
-            ..DnsConfig::default()
-        }
-        .into_model();
+    let base = definition.default_config();
+    let variants =
+        crate::matrix::variants_to_check(definition, &crate::model_args::ModelArgs::default());
+    for (variant, _) in &variants {
+        let model = definition.build(&crate::matrix::with_variant(definition, &base, variant));
         let report = check(
             &model,
             &dnsrace_core::Presentation::described_properties(&model),
@@ -177,7 +176,7 @@ fn default_matrix() -> Measure {
         distinct += report.statistics.distinct_states;
     }
     Measure {
-        engine: "dnsrace, 12 variants +symmetry".to_string(),
+        engine: format!("dnsrace, {} variants +symmetry", variants.len()),
         threads: 2,
         distinct,
         seconds: started.elapsed().as_secs_f64(),
@@ -218,34 +217,37 @@ fn row(label: &str, m: &Measure) -> String {
 }
 
 /// Runs `dnsrace bench`.
-pub fn run(args: BenchArgs) -> Result<u8, UsageError> {
+pub fn run<D: ModelDefinition>(definition: &D, args: BenchArgs) -> Result<u8, UsageError> {
+    let benchmarks = definition.benchmarks();
     let names: Vec<String> = if args.configs.is_empty() {
-        vec!["small".into(), "medium".into()]
+        benchmarks
+            .iter()
+            .filter(|b| b.by_default)
+            .map(|b| b.name.to_string())
+            .collect()
     } else {
         args.configs.clone()
     };
     // Every name is known before anything runs.
-    let mut chosen = Vec::new();
+    let mut chosen: Vec<Option<&Benchmark>> = Vec::new();
     for name in &names {
         if name == "matrix" {
             chosen.push(None);
             continue;
         }
-        let config = CONFIGS
-            .iter()
-            .find(|(config, ..)| config == name)
-            .ok_or_else(|| {
-                UsageError::new(format!(
-                    "--config `{}` is not a benchmark configuration; they are: {}, matrix",
-                    crate::cli_error::shorten(name),
-                    CONFIGS
-                        .iter()
-                        .map(|(name, ..)| *name)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ))
-            })?;
-        chosen.push(Some(*config));
+        let benchmark = benchmarks.iter().find(|b| b.name == name).ok_or_else(|| {
+            UsageError::new(format!(
+                "--config `{}` is not a benchmark configuration of model {}; they are: {}, matrix",
+                crate::cli_error::shorten(name),
+                definition.name(),
+                benchmarks
+                    .iter()
+                    .map(|b| b.name)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        })?;
+        chosen.push(Some(benchmark));
     }
     let mut out = String::new();
     let _ = writeln!(
@@ -256,31 +258,30 @@ pub fn run(args: BenchArgs) -> Result<u8, UsageError> {
     emit(&out)?;
     let mut ratios = String::new();
     for config in chosen {
-        let Some((name, enactors, endpoints, generations)) = config else {
-            let m = best(args.repeat, default_matrix);
-            emit(&row("matrix (outage scenario, 3/2/5)", &m))?;
+        let Some(benchmark) = config else {
+            let m = best(args.repeat, || default_matrix(definition));
+            emit(&row("matrix (default configuration)", &m))?;
             let _ = writeln!(
                 ratios,
-                "matrix: {} symmetry classes over the twelve variants in {:.0} s",
+                "matrix: {} symmetry classes over every variant in {:.0} s",
                 m.distinct, m.seconds
             );
             continue;
         };
-        let config = DnsConfig {
-            enactors,
-            endpoints,
-            generations,
-            ..DnsConfig::default()
-        };
-        let label = format!("{name} ({enactors}/{endpoints}/{generations})");
+        let mut config = definition.default_config();
+        for (parameter, setting) in benchmark.settings {
+            definition.set(&mut config, parameter, *setting);
+        }
+        let model = definition.build(&config);
+        let label = format!("{} ({})", benchmark.name, benchmark.about);
         let mut measures = Vec::new();
         for threads in [1, 2] {
-            measures.push(best(args.repeat, || ours(config, threads, false)));
+            measures.push(best(args.repeat, || ours(&model, threads, false)));
             if !args.no_stateright {
-                measures.push(best(args.repeat, || stateright_dfs(config, threads)));
+                measures.push(best(args.repeat, || stateright_dfs::<D>(&model, threads)));
             }
         }
-        measures.push(best(args.repeat, || ours(config, 2, true)));
+        measures.push(best(args.repeat, || ours(&model, 2, true)));
         let rows: String = measures.iter().map(|m| row(&label, m)).collect();
         emit(&rows)?;
         let find = |engine: &str, threads: usize| {

@@ -1,8 +1,8 @@
 //! `dnsrace check`: one scenario, every property, TLC-shaped output or JSON.
 
-use dnsrace_checker::{render_text, Report, Verdict};
-use dnsrace_core::{DescribedProperty, Presentation};
-use dynamodb_dns::{DnsConfig, DnsModel, ExpectedVerdict, Scenario};
+use dnsrace_checker::{render_text, Report};
+use dnsrace_core::scenario::{catalogue, quoted_names};
+use dnsrace_core::{DescribedProperty, ModelDefinition, Presentation, Scenario, Setting};
 
 use clap::Args;
 
@@ -38,28 +38,25 @@ pub struct CheckArgs {
 
 /// The properties named by `--property`, or all of them; an unknown name is an error
 /// listing the properties.
-pub fn select_properties(
-    model: &DnsModel,
+pub fn select_properties<M: Presentation>(
+    model: &M,
     names: &[String],
-) -> Result<Vec<DescribedProperty<DnsModel>>, UsageError> {
+) -> Result<Vec<DescribedProperty<M>>, UsageError> {
     let all = model.described_properties();
     if names.is_empty() {
         return Ok(all);
     }
-    let mut chosen: Vec<DescribedProperty<DnsModel>> = Vec::new();
+    let liveness = model.liveness_properties();
+    let mut chosen: Vec<DescribedProperty<M>> = Vec::new();
     for name in names {
-        if dynamodb_dns::liveness_spec(name).is_some() {
+        if liveness.iter().any(|p| p.name == name) {
             continue; // checked by `long_run::select_liveness`
         }
         let property = all.iter().find(|p| p.name() == name).ok_or_else(|| {
             UsageError::new(format!(
-                "--property \"{name}\" is not a property of this model; the properties are: {}, {}",
-                dynamodb_dns::property_names(),
-                dynamodb_dns::LIVENESS_PROPERTIES
-                    .iter()
-                    .map(|spec| format!("\"{}\"", spec.name))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                "--property \"{}\" is not a property of this model; the properties are: {}",
+                crate::cli_error::shorten(name),
+                quoted_names(&catalogue(model))
             ))
         })?;
         if !chosen.iter().any(|p| p.name() == property.name()) {
@@ -70,16 +67,16 @@ pub fn select_properties(
 }
 
 /// Runs `dnsrace check` and returns its exit code.
-pub fn run(args: CheckArgs) -> Result<u8, UsageError> {
-    let chosen = args.model.choose()?;
-    let model = chosen.config.into_model();
+pub fn run<D: ModelDefinition>(definition: &D, args: CheckArgs) -> Result<u8, UsageError> {
+    let chosen = args.model.choose(definition)?;
+    let model = definition.build(&chosen.config);
     let properties = select_properties(&model, &args.properties)?;
     args.trace.validate(args.json)?;
-    let liveness = crate::long_run::select_liveness(&args.properties, args.search.liveness);
+    let liveness = crate::long_run::select_liveness(&model, &args.properties, args.search.liveness);
     let mut options = args.search.options();
     let saved = args.checkpoint.apply(
         &mut options,
-        checkpoint_identity(&chosen.scenario.name, &chosen.config),
+        checkpoint_identity(definition, &chosen.scenario.name, &chosen.config),
         &model,
         &properties,
         &liveness,
@@ -94,8 +91,10 @@ pub fn run(args: CheckArgs) -> Result<u8, UsageError> {
     let report =
         crate::long_run::run_check(&model, &properties, &liveness, options, saved, args.json)?;
     let source = format!(
-        "dnsrace check: model dynamodb-dns, scenario \"{}\" ({})",
-        chosen.scenario.name, chosen.config
+        "dnsrace check: model {}, scenario \"{}\" ({})",
+        definition.name(),
+        chosen.scenario.name,
+        chosen.config
     );
     if args.trace.replaces_report() {
         args.trace.export(&model, &report, &source)?;
@@ -106,8 +105,8 @@ pub fn run(args: CheckArgs) -> Result<u8, UsageError> {
     if args.json {
         let mut document = serde_json::json!({
             "scenario": chosen.scenario.name,
-            "model": "dynamodb-dns",
-            "config": config_json(&chosen.config),
+            "model": definition.name(),
+            "config": config_json(definition, &chosen.config),
         });
         let report_json = report.to_json();
         if let (Some(document), Some(fields)) = (document.as_object_mut(), report_json.as_object())
@@ -129,10 +128,9 @@ pub fn run(args: CheckArgs) -> Result<u8, UsageError> {
             None => text.push_str(
                 "Scenario expectations not compared: flags changed the scenario's model.\n",
             ),
-            Some(mismatches) if mismatches.is_empty() => text.push_str(&format!(
-                "Every verdict is the one scenario \"{}\" expects.\n",
-                chosen.scenario.name
-            )),
+            Some(mismatches) if mismatches.is_empty() => {
+                text.push_str(&agreement(&chosen.scenario, &report));
+            }
             Some(mismatches) => {
                 text.push_str(&format!(
                     "Verdicts that differ from scenario \"{}\":\n",
@@ -150,61 +148,77 @@ pub fn run(args: CheckArgs) -> Result<u8, UsageError> {
 }
 
 /// The properties whose verdict is not the one the scenario declares, as lines of text.
-/// Properties the run did not check are skipped.
-fn compare_with_expectations(scenario: &Scenario, report: &Report) -> Vec<String> {
+/// Properties the run did not check, or the scenario does not declare, are skipped.
+fn compare_with_expectations<C>(scenario: &Scenario<C>, report: &Report) -> Vec<String> {
     let mut mismatches = Vec::new();
-    for (name, expected) in &scenario.expect {
-        let Some(result) = report.properties.iter().find(|p| p.name == *name) else {
+    for result in &report.properties {
+        let Some(expected) = scenario.expected(&result.name) else {
             continue;
         };
-        let matches = matches!(
-            (expected, result.verdict),
-            (ExpectedVerdict::Holds, Verdict::Holds)
-                | (ExpectedVerdict::Violated, Verdict::Violated)
-                | (ExpectedVerdict::Reached, Verdict::Reached)
-                | (ExpectedVerdict::NotReached, Verdict::NotReached)
-        );
-        if !matches {
+        if expected != result.verdict {
             mismatches.push(format!(
-                "\"{name}\": expected {}, got {}",
-                expected.name(),
-                result.verdict
+                "\"{}\": expected {expected}, got {}",
+                result.name, result.verdict
             ));
         }
     }
     mismatches
 }
 
+/// The line saying the verdicts agree with the scenario, naming the checked properties
+/// it declares nothing for.
+fn agreement<C>(scenario: &Scenario<C>, report: &Report) -> String {
+    let undeclared: Vec<String> = report
+        .properties
+        .iter()
+        .filter(|p| scenario.expected(&p.name).is_none())
+        .map(|p| format!("\"{}\"", p.name))
+        .collect();
+    if undeclared.is_empty() {
+        format!(
+            "Every verdict is the one scenario \"{}\" expects.\n",
+            scenario.name
+        )
+    } else {
+        format!(
+            "Every verdict scenario \"{}\" declares is the one it expects; it declares none for {}.\n",
+            scenario.name,
+            undeclared.join(", ")
+        )
+    }
+}
+
 /// What a checkpoint of this check must match to be resumed: the model, the scenario and
-/// every configuration field.
-fn checkpoint_identity(scenario: &str, config: &DnsConfig) -> Vec<(String, String)> {
+/// every parameter.
+fn checkpoint_identity<D: ModelDefinition>(
+    definition: &D,
+    scenario: &str,
+    config: &D::Config,
+) -> Vec<(String, String)> {
     let mut identity = vec![
-        ("model".to_string(), "dynamodb-dns".to_string()),
+        ("model".to_string(), definition.name().to_string()),
         ("scenario".to_string(), scenario.to_string()),
     ];
-    if let serde_json::Value::Object(fields) = config_json(config) {
-        for (field, value) in fields {
-            let value = match value {
-                serde_json::Value::String(text) => text,
-                other => other.to_string(),
-            };
-            identity.push((field, value));
-        }
+    for (name, setting) in dnsrace_core::definition::settings(definition, config) {
+        identity.push((name.to_string(), setting.to_string()));
     }
     identity
 }
 
-fn config_json(config: &DnsConfig) -> serde_json::Value {
-    serde_json::json!({
-        "enactors": config.enactors,
-        "endpoints": config.endpoints,
-        "generations": config.generations,
-        "cleanup_threshold": config.cleanup_threshold,
-        "operator_repair": config.operator_repair,
-        "repair": config.repair.name(),
-        "freshness": config.freshness.name(),
-        "lock_expiry": config.lock_expiry,
-        "enactor_crash": config.enactor_crash,
-        "variant": config.variant.name(),
-    })
+/// Every parameter and its value, as JSON.
+pub fn config_json<D: ModelDefinition>(definition: &D, config: &D::Config) -> serde_json::Value {
+    let fields = dnsrace_core::definition::settings(definition, config)
+        .into_iter()
+        .map(|(name, setting)| (name.to_string(), setting_json(setting)))
+        .collect();
+    serde_json::Value::Object(fields)
+}
+
+/// A parameter's value as JSON: a number, a boolean or a string.
+pub fn setting_json(setting: Setting) -> serde_json::Value {
+    match setting {
+        Setting::Count(count) => count.into(),
+        Setting::Switch(on) => on.into(),
+        Setting::Choice(name) => name.into(),
+    }
 }

@@ -8,8 +8,7 @@ use clap::Args;
 use dnsrace_checker::{
     load_checkpoint, prepare_checkpoint, CheckOptions, CheckpointOptions, SavedSearch,
 };
-use dnsrace_core::{DescribedProperty, LivenessProperty};
-use dynamodb_dns::DnsModel;
+use dnsrace_core::{DescribedProperty, LivenessProperty, Presentation};
 
 use crate::search_args::parse_duration;
 use crate::UsageError;
@@ -45,13 +44,13 @@ fn parse_interval(text: &str) -> Result<Duration, String> {
 impl CheckpointArgs {
     /// Adds checkpointing to `options`, with `identity` naming the run; checks the
     /// folder, or reads and verifies the checkpoint to resume, before any search.
-    pub fn apply(
+    pub fn apply<M: Presentation>(
         &self,
         options: &mut CheckOptions,
         identity: Vec<(String, String)>,
-        model: &DnsModel,
-        properties: &[DescribedProperty<DnsModel>],
-        liveness: &[LivenessProperty<DnsModel>],
+        model: &M,
+        properties: &[DescribedProperty<M>],
+        liveness: &[LivenessProperty<M>],
     ) -> Result<Option<SavedSearch>, UsageError> {
         let (dir, flag) = match (&self.checkpoint, &self.resume) {
             (Some(dir), _) => (dir, "--checkpoint"),

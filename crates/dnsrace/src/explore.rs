@@ -18,8 +18,7 @@ use std::path::Path;
 
 use clap::Args;
 use dnsrace_checker::{check_with_liveness, replay, Report, Verdict};
-use dnsrace_core::{Model, Presentation};
-use dynamodb_dns::DnsModel;
+use dnsrace_core::{Model, ModelDefinition, Presentation};
 
 use crate::model_args::ModelArgs;
 use crate::search_args::SearchArgs;
@@ -128,7 +127,7 @@ fn avoid_foreign_ui() {
 }
 
 /// One line per trace: the counterexamples, then the examples.
-fn trace_links(model: &DnsModel, report: &Report, base: &str) -> String {
+fn trace_links<M: Presentation>(model: &M, report: &Report, base: &str) -> String {
     let mut out = String::new();
     for (verdict, what) in [
         (Verdict::Violated, "Counterexample to"),
@@ -153,18 +152,23 @@ fn trace_links(model: &DnsModel, report: &Report, base: &str) -> String {
             ));
         }
     }
-    if !report.has_violation() {
-        out.push_str("No property is violated.\n");
-    }
-    if report.is_inconclusive() {
-        out.push_str("The check was bounded: properties without a trace above are inconclusive.\n");
+    match (report.has_violation(), report.is_inconclusive()) {
+        (false, false) => out.push_str("No property is violated.\n"),
+        (false, true) => out.push_str(
+            "Inconclusive: the check was bounded and found no violation within the bound; \
+             properties without a trace above are inconclusive.\n",
+        ),
+        (true, true) => out.push_str(
+            "The check was bounded: properties without a trace above are inconclusive.\n",
+        ),
+        (true, false) => {}
     }
     out
 }
 
 /// Runs `dnsrace explore`; returns only on an error (or with `--dry-run`).
-pub fn run(args: ExploreArgs) -> Result<u8, UsageError> {
-    let chosen = args.model.choose()?;
+pub fn run<D: ModelDefinition>(definition: &D, args: ExploreArgs) -> Result<u8, UsageError> {
+    let chosen = args.model.choose(definition)?;
     let address = args.addr;
     let loopback = is_loopback(address.ip());
     if !loopback && !args.allow_remote {
@@ -202,10 +206,10 @@ pub fn run(args: ExploreArgs) -> Result<u8, UsageError> {
         "Checking scenario \"{}\": {}.\n",
         chosen.scenario.name, chosen.config
     ))?;
-    let model = chosen.config.into_model();
+    let model = definition.build(&chosen.config);
     // Not `long_run::run_check`: its Ctrl-C handler would keep Ctrl-C from stopping the
     // server afterwards.
-    let liveness = crate::long_run::select_liveness(&[], args.search.liveness);
+    let liveness = crate::long_run::select_liveness(&model, &[], args.search.liveness);
     let report = check_with_liveness(
         &model,
         &model.described_properties(),

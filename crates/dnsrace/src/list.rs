@@ -1,189 +1,139 @@
-//! `dnsrace list`: what can be checked.
+//! `dnsrace list`: the models, then what one model offers: its scenarios, properties and
+//! parameters (each with its flag, its values and its default).
 
 use std::fmt::Write;
 
-use dynamodb_dns::{
-    Freshness, PropertyKind, Repair, Scenario, Variant, FAULTS, LIVENESS_PROPERTIES, PROPERTIES,
-    SCENARIOS,
-};
+use clap::Args;
+use dnsrace_core::definition::allowed_values;
+use dnsrace_core::{catalogue, ModelDefinition, ParameterKind, Scenario, Setting};
 
-/// The listing of models, scenarios, properties, variants, freshness readings, operator
-/// repairs and faults.
-pub fn render() -> String {
+use crate::RegisteredModel;
+
+/// The flags of `dnsrace list`.
+#[derive(Args, Debug)]
+pub struct ListArgs {
+    /// Which model to describe after the list of models (see the list). Default: the
+    /// first one registered.
+    #[arg(long, value_name = "NAME")]
+    pub model: Option<String>,
+}
+
+/// The listing: every registered model, then `definition`'s scenarios, properties and
+/// parameters.
+pub fn render<D: ModelDefinition>(
+    definition: &D,
+    models: &[&dyn RegisteredModel],
+    _args: &ListArgs,
+) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "Models:");
-    let _ = writeln!(
-        out,
-        "  dynamodb-dns  DynamoDB's DNS automation in US-EAST-1, October 2025: Planner, plan store, Route 53, Enactors"
-    );
+    let _ = writeln!(out, "Models (dnsrace COMMAND --model NAME):");
+    let width = models.iter().map(|m| m.name().len()).max().unwrap_or(0);
+    for (index, model) in models.iter().enumerate() {
+        let default = if index == 0 { " (default)" } else { "" };
+        let _ = writeln!(
+            out,
+            "  {:width$}  {}{default}",
+            model.name(),
+            model.summary()
+        );
+    }
 
-    let _ = writeln!(out, "\nScenarios (dnsrace check NAME):");
-    let width = SCENARIOS
+    let name = definition.name();
+    let _ = writeln!(out, "\nScenarios of {name} (dnsrace check NAME):");
+    let width = definition
+        .scenarios()
         .iter()
         .map(|(name, _)| name.len())
         .max()
         .unwrap_or(0);
-    for (name, text) in SCENARIOS {
-        let summary = match Scenario::parse(name, text) {
-            Ok(scenario) => scenario.config.to_string(),
+    for (scenario, text) in definition.scenarios() {
+        let summary = match Scenario::parse(definition, scenario, text) {
+            Ok(parsed) => parsed.config.to_string(),
             Err(error) => format!("(does not parse: {error})"),
         };
-        let _ = writeln!(out, "  {name:width$}  {summary}");
+        let _ = writeln!(out, "  {scenario:width$}  {summary}");
     }
 
-    let _ = writeln!(out, "\nProperties (dnsrace check --property NAME):");
-    let width = PROPERTIES
-        .iter()
-        .map(|p| p.name.len())
-        .chain(LIVENESS_PROPERTIES.iter().map(|p| p.name.len()))
-        .max()
-        .unwrap_or(0);
-    for property in PROPERTIES {
-        let kind = match property.kind {
-            PropertyKind::Always => "always",
-            PropertyKind::Sometimes => "sometimes",
+    let properties = catalogue(&definition.build(&definition.default_config()));
+    let width = properties.iter().map(|p| p.name.len()).max().unwrap_or(0);
+    for (liveness, heading, kind_width) in
+        [(false, "Properties", 9), (true, "Liveness properties", 11)]
+    {
+        let group: Vec<_> = properties
+            .iter()
+            .filter(|p| p.kind.is_liveness() == liveness)
+            .collect();
+        if group.is_empty() {
+            continue;
+        }
+        let how = match liveness {
+            false => "dnsrace check --property NAME",
+            true => "dnsrace check --liveness, or --property NAME",
         };
-        let _ = writeln!(
-            out,
-            "  {:width$}  {kind:9}  {}",
-            property.name, property.description
-        );
+        let _ = writeln!(out, "\n{heading} of {name} ({how}):");
+        for property in group {
+            let _ = writeln!(
+                out,
+                "  {:width$}  {:kind_width$}  {}",
+                property.name,
+                property.kind.to_string(),
+                property.description
+            );
+        }
     }
 
+    let default = definition.default_config();
     let _ = writeln!(
         out,
-        "\nLiveness properties (dnsrace check --liveness, or --property NAME):"
+        "\nParameters of {name} (dnsrace check --FLAG, or FIELD = VALUE under [model] in a scenario file):"
     );
-    for property in LIVENESS_PROPERTIES {
+    for parameter in definition.parameters() {
+        let value = definition.get(&default, parameter.name);
+        let flag = match parameter.kind {
+            ParameterKind::Switch => {
+                format!("{} / --no-{}", parameter.flag(), &parameter.flag()[2..])
+            }
+            ParameterKind::Count { .. } => format!("{} N", parameter.flag()),
+            ParameterKind::Choice(_) => format!("{} NAME", parameter.flag()),
+        };
+        let _ = writeln!(out, "  {flag}");
         let _ = writeln!(
             out,
-            "  {:width$}  {:11}  {}",
-            property.name, property.kind, property.description
+            "      {} = {}: {}. {}; default {}.",
+            parameter.name,
+            match parameter.kind {
+                ParameterKind::Count { .. } => "N",
+                ParameterKind::Switch => "true | false",
+                ParameterKind::Choice(_) => "\"NAME\"",
+            },
+            parameter.help,
+            capitalise(&allowed_values(&parameter.kind)),
+            value
         );
-    }
-
-    let _ = writeln!(out, "\nVariants (dnsrace check --variant NAME):");
-    let width = Variant::ALL
-        .iter()
-        .map(|v| v.name().len())
-        .max()
-        .unwrap_or(0);
-    for variant in Variant::ALL {
-        let _ = writeln!(
-            out,
-            "  {:width$}  {}",
-            variant.name(),
-            variant.description()
-        );
-    }
-
-    // Each reading's and repair's description says which one is the default.
-    let _ = writeln!(
-        out,
-        "\nFreshness readings (dnsrace check --freshness READING, or freshness = \"READING\" in [model]):"
-    );
-    let names: Vec<_> = Freshness::ALL
-        .iter()
-        .map(|f| (f.name(), f.description()))
-        .collect();
-    write_named(&mut out, &names);
-
-    let _ = writeln!(
-        out,
-        "\nOperator repairs (dnsrace check --operator-repair --repair HOW, or repair = \"HOW\" in [model] with operator_repair = true):"
-    );
-    let names: Vec<_> = Repair::ALL
-        .iter()
-        .map(|r| (r.name(), r.description()))
-        .collect();
-    write_named(&mut out, &names);
-
-    let _ = writeln!(
-        out,
-        "\nFaults, off by default (dnsrace check --FLAG, or FIELD = true in [model]):"
-    );
-    let flags: Vec<String> = FAULTS.iter().map(|(field, _)| fault_flag(field)).collect();
-    let flag_width = flags.iter().map(String::len).max().unwrap_or(0);
-    let field_width = FAULTS
-        .iter()
-        .map(|(field, _)| field.len())
-        .max()
-        .unwrap_or(0);
-    for (flag, (field, description)) in flags.iter().zip(FAULTS) {
-        let _ = writeln!(
-            out,
-            "  {flag:flag_width$}  {field:field_width$}  {description}"
-        );
+        if let ParameterKind::Choice(choices) = parameter.kind {
+            let width = choices.iter().map(|c| c.name.len()).max().unwrap_or(0);
+            for choice in choices {
+                let marker = if value == Setting::Choice(choice.name) {
+                    " (default)"
+                } else {
+                    ""
+                };
+                let _ = writeln!(
+                    out,
+                    "        {:width$}  {}{marker}",
+                    choice.name,
+                    choice.description.trim_end_matches(" (default)")
+                );
+            }
+        }
     }
     out
 }
 
-/// Writes `name  description` lines, the names padded to one column.
-fn write_named(out: &mut String, lines: &[(&str, &str)]) {
-    let width = lines.iter().map(|(name, _)| name.len()).max().unwrap_or(0);
-    for (name, description) in lines {
-        let _ = writeln!(out, "  {name:width$}  {description}");
-    }
-}
-
-/// The flag that turns on the fault whose scenario field is `field` (clap derives it
-/// from the same name: `lock_expiry` is `--lock-expiry`).
-fn fault_flag(field: &str) -> String {
-    format!("--{}", field.replace('_', "-"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    use clap::{Args, Command};
-
-    use crate::model_args::ModelArgs;
-
-    /// The long flags `dnsrace check` and the other model commands accept.
-    fn model_flags() -> Vec<String> {
-        ModelArgs::augment_args(Command::new("check"))
-            .get_arguments()
-            .filter_map(|arg| arg.get_long().map(|long| format!("--{long}")))
-            .collect()
-    }
-
-    #[test]
-    fn every_flag_the_listing_names_exists() {
-        let flags = model_flags();
-        let listed = FAULTS
-            .iter()
-            .map(|(field, _)| fault_flag(field))
-            .chain(["--freshness".to_string(), "--repair".to_string()]);
-        for flag in listed {
-            assert!(flags.contains(&flag), "`{flag}` is not a flag: {flags:?}");
-        }
-    }
-
-    #[test]
-    fn only_the_default_reading_and_repair_say_default() {
-        let listing = render();
-        let line = |name: &str| {
-            listing
-                .lines()
-                .find(|line| line.split_whitespace().next() == Some(name))
-                .unwrap_or_else(|| panic!("`{name}` is not listed:\n{listing}"))
-        };
-        for reading in Freshness::ALL {
-            let default = *reading == Freshness::default();
-            assert_eq!(
-                line(reading.name()).ends_with("(default)"),
-                default,
-                "{reading:?}"
-            );
-        }
-        for repair in Repair::ALL {
-            let default = *repair == Repair::default();
-            assert_eq!(
-                line(repair.name()).ends_with("(default)"),
-                default,
-                "{repair:?}"
-            );
-        }
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
 }

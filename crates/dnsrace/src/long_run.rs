@@ -7,18 +7,23 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use dnsrace_checker::{check_with_liveness, resume, CheckOptions, Progress, Report, SavedSearch};
-use dnsrace_core::{DescribedProperty, LivenessProperty};
-use dynamodb_dns::{DnsModel, LIVENESS_PROPERTIES};
+use std::hash::Hash;
+
+use dnsrace_core::{DescribedProperty, LivenessProperty, Presentation};
 
 use crate::UsageError;
 
 /// The liveness properties to check: those `--property` names, or all of them with
 /// `--liveness`.
-pub fn select_liveness(names: &[String], all: bool) -> Vec<LivenessProperty<DnsModel>> {
-    LIVENESS_PROPERTIES
-        .iter()
-        .filter(|spec| all || names.iter().any(|name| name == spec.name))
-        .map(|spec| (spec.property)())
+pub fn select_liveness<M: Presentation>(
+    model: &M,
+    names: &[String],
+    all: bool,
+) -> Vec<LivenessProperty<M>> {
+    model
+        .liveness_properties()
+        .into_iter()
+        .filter(|p| all || names.iter().any(|name| name == p.name))
         .collect()
 }
 
@@ -47,14 +52,18 @@ fn ctrl_c_flag() -> Arc<AtomicBool> {
 /// Runs the check (resuming `saved`, if there is one) with a progress line (on a
 /// terminal, unless `quiet`) and Ctrl-C handling: Ctrl-C stops the search, and the report
 /// says it is inconclusive.
-pub fn run_check(
-    model: &DnsModel,
-    properties: &[DescribedProperty<DnsModel>],
-    liveness: &[LivenessProperty<DnsModel>],
+pub fn run_check<M>(
+    model: &M,
+    properties: &[DescribedProperty<M>],
+    liveness: &[LivenessProperty<M>],
     mut options: CheckOptions,
     saved: Option<SavedSearch>,
     quiet: bool,
-) -> Result<Report, UsageError> {
+) -> Result<Report, UsageError>
+where
+    M: Presentation + Sync,
+    M::State: Hash + Send + Sync,
+{
     let progress = Arc::new(Progress::default());
     options.stop = Some(ctrl_c_flag());
     options.progress = Some(Arc::clone(&progress));

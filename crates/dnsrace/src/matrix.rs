@@ -21,7 +21,7 @@
 //! # Parallelism
 //!
 //! The variants are independent checks. With `--threads N` (0: every core), `N` worker
-//! threads each take the next variant, in [`Variant::ALL`] order, and check it with one
+//! threads each take the next variant, in the model's order, and check it with one
 //! engine thread (when there are more threads than variants, each check gets
 //! `N / variants` threads): whole checks in parallel scale better than one check's
 //! level-synchronous search, which waits at a barrier after every level. The workers are
@@ -41,7 +41,8 @@ use clap::Args;
 use dnsrace_checker::{
     check_with_liveness, CheckOptions, Completeness, PropertyResult, Report, Verdict,
 };
-use dynamodb_dns::{variant_expectations_in, DnsConfig, DnsModel, ExpectedVerdict, Variant};
+use dnsrace_core::{DeclaredVerdicts, ModelDefinition, ParameterKind, Presentation, Setting};
+use std::hash::Hash;
 
 use crate::check::select_properties;
 use crate::model_args::ModelArgs;
@@ -49,15 +50,21 @@ use crate::search_args::SearchArgs;
 use crate::{emit, UsageError};
 
 /// Exit code when some cell differs from the declared verdicts.
-const EXIT_DIFFERS: u8 = 1;
+const EXIT_DIFFERS: u8 = crate::exit::DIFFERS_FROM_DECLARED;
 
 /// The flags of `dnsrace matrix`.
 #[derive(Args, Debug)]
 pub struct MatrixArgs {
-    /// The scenario and its overrides; the scenario's own variant is ignored and
-    /// `--variant` is refused, since every variant is checked.
+    /// The scenario and its overrides. The scenario's own variant is ignored: every
+    /// variant is checked, or only the one `--variant` names.
     #[command(flatten)]
     pub model: ModelArgs,
+
+    /// Count a checked property that `variants.toml` declares no verdict for as a
+    /// difference (by default it is listed as undeclared and does not change the exit
+    /// code).
+    #[arg(long)]
+    pub strict: bool,
 
     /// Check only this property (repeatable; see `dnsrace list`). Default: every safety
     /// and reachability property, and the liveness ones with `--liveness`.
@@ -81,65 +88,94 @@ pub struct MatrixArgs {
 
 /// One variant's check.
 struct Row {
-    variant: Variant,
+    variant: &'static str,
+    description: &'static str,
     report: Report,
     /// The verdict `variants.toml` declares for each checked property, in report order.
-    expected: Vec<Option<ExpectedVerdict>>,
+    expected: Vec<Option<Verdict>>,
 }
 
-/// A cell whose verdict is not the declared one.
+/// A cell whose verdict is not the declared one, or that declares none.
 struct Difference {
-    variant: Variant,
+    variant: &'static str,
     /// The table of `variants.toml` the verdict comes from.
     context: String,
     property: String,
-    expected: Option<ExpectedVerdict>,
+    expected: Option<Verdict>,
     got: Verdict,
 }
 
 impl Difference {
     fn line(&self) -> String {
         let expected = match self.expected {
-            Some(expected) => format!("expected {}", expected.name()),
+            Some(expected) => format!("expected {expected}"),
             None => format!(
                 "no verdict declared in variants.toml (table [\"{}\".{}])",
-                self.context,
-                self.variant.name()
+                self.context, self.variant
             ),
         };
         format!(
             "{} / {}: {expected}, got {}",
-            self.variant.name(),
-            self.property,
-            self.got
+            self.variant, self.property, self.got
         )
     }
 }
 
-/// Runs `dnsrace matrix` and returns its exit code: 0 when every cell is the declared
-/// verdict, 1 when some differ.
-pub fn run(args: MatrixArgs) -> Result<u8, UsageError> {
-    if let Some(variant) = &args.model.variant {
-        return Err(UsageError::new(format!(
-            "--variant `{variant}` makes no sense with `matrix`, which checks every variant; \
-             to see one cell's trace, run `dnsrace check --variant NAME` with the same scenario \
-             and flags"
-        )));
-    }
-    let chosen = args.model.choose()?;
-    let base = chosen.config;
-    // Validate the names once, before any work, so a typo is an error and not nine.
-    select_properties(&base.into_model(), &args.properties)?;
-    let declared = declared_verdicts(&base)?;
+/// The variants to check, with their descriptions: the choices of the model's variant
+/// parameter (only the one `--variant` names, if it does), or the scenario's own
+/// configuration as the one row `default` when the model has no variants.
+pub(crate) fn variants_to_check<D: ModelDefinition>(
+    definition: &D,
+    args: &ModelArgs,
+) -> Vec<(&'static str, &'static str)> {
+    let Some(parameter) = definition.variant_parameter() else {
+        return vec![("default", "the scenario's configuration")];
+    };
+    let ParameterKind::Choice(choices) = parameter.kind else {
+        return vec![("default", "the scenario's configuration")];
+    };
+    let only = args.override_of(parameter.name);
+    choices
+        .iter()
+        .filter(|choice| only.is_none_or(|only| only == Setting::Choice(choice.name)))
+        .map(|choice| (choice.name, choice.description))
+        .collect()
+}
 
+/// `base` with its variant set to `variant` (no change for a model without variants).
+pub(crate) fn with_variant<D: ModelDefinition>(
+    definition: &D,
+    base: &D::Config,
+    variant: &'static str,
+) -> D::Config {
+    let mut config = base.clone();
+    if let Some(parameter) = definition.variant_parameter() {
+        definition.set(&mut config, parameter.name, Setting::Choice(variant));
+    }
+    config
+}
+
+/// Runs `dnsrace matrix` and returns its exit code: 0 when every declared cell is its
+/// verdict, 5 when some differ, 3 when none differs but a bound left some inconclusive.
+pub fn run<D: ModelDefinition>(definition: &D, args: MatrixArgs) -> Result<u8, UsageError> {
+    let chosen = args.model.choose(definition)?;
+    let base = chosen.config.clone();
+    // Validate the names once, before any work, so a typo is an error and not nine.
+    select_properties(&definition.build(&base), &args.properties)?;
+    let declared = DeclaredVerdicts::of(definition)
+        .map_err(|error| UsageError::new(format!("variants.toml: {error}")))?;
+    let context = definition.expectation_context(&base);
+
+    let variants = variants_to_check(definition, &args.model);
     let threads = total_threads(args.search.threads);
-    let jobs = Variant::ALL.len();
+    let jobs = variants.len();
     let split = Split::new(threads, jobs);
     if !args.json && !args.markdown {
         emit(&format!(
-            "Checking {jobs} variants of scenario \"{}\": {}.\n",
+            "Checking {} of scenario \"{}\": {}.\n",
+            plural(jobs, "variant", "variants"),
             chosen.scenario.name,
-            describe_scale(&base)
+            definition.describe_scale(&base)
         ))?;
     }
 
@@ -149,114 +185,109 @@ pub fn run(args: MatrixArgs) -> Result<u8, UsageError> {
         ..args.search.options()
     };
     let progress = Progress::new(jobs, !args.json && !args.markdown);
-    let reports = run_jobs(Variant::ALL, split.workers, |variant| {
-        let model = DnsConfig {
-            variant: *variant,
-            ..base
-        }
-        .into_model();
+    let reports = run_jobs(&variants, split.workers, |(variant, _)| {
+        let model = definition.build(&with_variant(definition, &base, variant));
         let report = check_named(&model, &args.properties, args.search.liveness, &options);
-        progress.done(variant.name(), report.statistics.elapsed);
+        progress.done(variant, report.statistics.elapsed);
         report
     });
     let elapsed = started.elapsed();
 
-    let rows: Vec<Row> = Variant::ALL
+    let rows: Vec<Row> = variants
         .iter()
         .zip(reports)
-        .map(|(variant, report)| {
+        .map(|((variant, description), report)| {
             let expected = report
                 .properties
                 .iter()
-                .map(|p| declared_for(&declared, *variant, &p.name))
+                .map(|p| declared.verdict(&context, variant, &p.name))
                 .collect();
             Row {
-                variant: *variant,
+                variant,
+                description,
                 report,
                 expected,
             }
         })
         .collect();
-    let differences = differences(&rows, &base.expectation_context());
+    let (differences, undeclared) = differences(&rows, &context, args.strict);
+    let inconclusive = rows.iter().any(|row| row.report.is_inconclusive());
+    let exit_code = if !differences.is_empty() {
+        EXIT_DIFFERS
+    } else if inconclusive {
+        crate::exit::INCONCLUSIVE
+    } else {
+        crate::exit::OK
+    };
+    let scale = definition.describe_scale(&base);
 
     let text = if args.json {
         let document = json(
+            definition,
             &chosen.scenario.name,
             &base,
             &rows,
-            &differences,
+            (&differences, &undeclared),
             &split,
             elapsed,
+            exit_code,
         );
         format!(
             "{}\n",
             serde_json::to_string_pretty(&document).expect("JSON renders")
         )
     } else if args.markdown {
-        markdown(&chosen.scenario.name, &base, &rows, &differences)
+        markdown(
+            &chosen.scenario.name,
+            &scale,
+            &rows,
+            &differences,
+            &undeclared,
+            inconclusive,
+        )
     } else {
-        text(&rows, &differences, &split, elapsed)
+        text(
+            &rows,
+            &differences,
+            &undeclared,
+            inconclusive,
+            &split,
+            elapsed,
+        )
     };
     emit(&text)?;
-    Ok(if differences.is_empty() {
-        0
-    } else {
-        EXIT_DIFFERS
-    })
+    Ok(exit_code)
 }
 
 // ---------------------------------------------------------------------------------------
 // Declared verdicts
 // ---------------------------------------------------------------------------------------
 
-type Declared = Vec<(Variant, Vec<(&'static str, ExpectedVerdict)>)>;
-
-/// The verdicts `variants.toml` (compiled into the model crate) declares for the options
-/// of `config` (its freshness reading, faults and repair); none when it declares nothing
-/// for them, so that every cell is then listed as undeclared.
-pub(crate) fn declared_verdicts(config: &DnsConfig) -> Result<Declared, UsageError> {
-    let declared = variant_expectations_in(&config.expectation_context())
-        .map_err(|error| UsageError::new(format!("variants.toml: {error}")))?;
-    Ok(declared.unwrap_or_default())
-}
-
-fn declared_for(declared: &Declared, variant: Variant, property: &str) -> Option<ExpectedVerdict> {
-    declared
-        .iter()
-        .find(|(v, _)| *v == variant)
-        .and_then(|(_, lines)| lines.iter().find(|(name, _)| *name == property))
-        .map(|(_, verdict)| *verdict)
-}
-
-/// Whether a verdict is the declared one.
-pub(crate) fn matches(expected: ExpectedVerdict, got: Verdict) -> bool {
-    matches!(
-        (expected, got),
-        (ExpectedVerdict::Holds, Verdict::Holds)
-            | (ExpectedVerdict::Violated, Verdict::Violated)
-            | (ExpectedVerdict::Reached, Verdict::Reached)
-            | (ExpectedVerdict::NotReached, Verdict::NotReached)
-    )
-}
-
-/// Every cell that is not its declared verdict, row by row. A cell with no declared
-/// verdict differs too: every cell must be declared.
-fn differences(rows: &[Row], context: &str) -> Vec<Difference> {
-    let mut found = Vec::new();
+/// The cells whose decisive verdict is not the declared one, and the cells with no
+/// declared verdict (differences too with `strict`), row by row. An inconclusive cell
+/// differs from nothing: the exit code says the run was bounded.
+fn differences(rows: &[Row], context: &str, strict: bool) -> (Vec<Difference>, Vec<Difference>) {
+    let mut differ = Vec::new();
+    let mut undeclared = Vec::new();
     for row in rows {
         for (result, expected) in row.report.properties.iter().zip(&row.expected) {
-            if !expected.is_some_and(|expected| matches(expected, result.verdict)) {
-                found.push(Difference {
-                    variant: row.variant,
-                    context: context.to_string(),
-                    property: result.name.clone(),
-                    expected: *expected,
-                    got: result.verdict,
-                });
+            let cell = Difference {
+                variant: row.variant,
+                context: context.to_string(),
+                property: result.name.clone(),
+                expected: *expected,
+                got: result.verdict,
+            };
+            match expected {
+                None if strict => differ.push(cell),
+                None => undeclared.push(cell),
+                Some(_) if result.verdict == Verdict::Inconclusive => {}
+                Some(expected) if *expected != result.verdict => differ.push(cell),
+                Some(_) => {}
             }
         }
     }
-    found
+    (differ, undeclared)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -266,14 +297,18 @@ fn differences(rows: &[Row], context: &str) -> Vec<Difference> {
 /// Checks the properties `names` picks out, as `check` does: every safety and
 /// reachability property when `names` is empty, and the liveness properties it names (or
 /// all of them with `liveness`). The names must have passed [`select_properties`].
-pub(crate) fn check_named(
-    model: &DnsModel,
+pub(crate) fn check_named<M>(
+    model: &M,
     names: &[String],
     liveness: bool,
     options: &CheckOptions,
-) -> Report {
-    let properties = select_properties(model, names).expect("the property names were checked");
-    let liveness = crate::long_run::select_liveness(names, liveness);
+) -> Report
+where
+    M: Presentation + Sync,
+    M::State: Hash + Send + Sync,
+{
+    let properties = select_properties(model, names).unwrap_or_default();
+    let liveness = crate::long_run::select_liveness(model, names, liveness);
     check_with_liveness(model, &properties, &liveness, options)
 }
 
@@ -380,31 +415,6 @@ impl Progress {
 // Output
 // ---------------------------------------------------------------------------------------
 
-/// The configuration without its variant, e.g. "2 Enactors, 1 endpoint, 4 generations,
-/// clean-up threshold 2, operator repair off, freshness endpoint-alias, no faults".
-pub(crate) fn describe_scale(config: &DnsConfig) -> String {
-    let text = config.to_string();
-    match text.rsplit_once(", variant ") {
-        Some((scale, _)) => scale.to_string(),
-        None => text,
-    }
-}
-
-/// The configuration without its variant, as JSON.
-pub(crate) fn scale_json(config: &DnsConfig) -> serde_json::Value {
-    serde_json::json!({
-        "enactors": config.enactors,
-        "endpoints": config.endpoints,
-        "generations": config.generations,
-        "cleanup_threshold": config.cleanup_threshold,
-        "operator_repair": config.operator_repair,
-        "repair": config.repair.name(),
-        "freshness": config.freshness.name(),
-        "lock_expiry": config.lock_expiry,
-        "enactor_crash": config.enactor_crash,
-    })
-}
-
 pub(crate) fn plural(count: usize, one: &str, many: &str) -> String {
     match count {
         1 => format!("1 {one}"),
@@ -433,18 +443,44 @@ fn states(report: &Report) -> String {
     }
 }
 
-/// The comparison with `variants.toml`: one line per differing cell, each starting with
-/// `bullet`.
-fn comparison_lines(differences: &[Difference], bullet: &str) -> String {
-    if differences.is_empty() {
-        return "Every cell is the verdict variants.toml declares.\n".to_string();
+/// The comparison with `variants.toml`: one line per differing cell, then the
+/// undeclared cells, each line starting with `bullet`.
+fn comparison_lines(
+    differences: &[Difference],
+    undeclared: &[Difference],
+    inconclusive: bool,
+    bullet: &str,
+) -> String {
+    let mut out = if differences.is_empty() && undeclared.is_empty() && !inconclusive {
+        "Every cell is the verdict variants.toml declares.\n".to_string()
+    } else if differences.is_empty() {
+        "Every decided cell that variants.toml declares is its declared verdict.\n".to_string()
+    } else {
+        let mut out = format!(
+            "{} that differ from variants.toml:\n",
+            plural(differences.len(), "cell", "cells")
+        );
+        for difference in differences {
+            let _ = writeln!(out, "{bullet}{}", difference.line());
+        }
+        out
+    };
+    if !undeclared.is_empty() {
+        let _ = writeln!(
+            out,
+            "{} undeclared (variants.toml has no verdict for them; --strict counts them as differences):",
+            plural(undeclared.len(), "cell is", "cells are")
+        );
+        for cell in undeclared {
+            let _ = writeln!(
+                out,
+                "{bullet}{} / {}: got {}",
+                cell.variant, cell.property, cell.got
+            );
+        }
     }
-    let mut out = format!(
-        "{} that differ from variants.toml:\n",
-        plural(differences.len(), "cell", "cells")
-    );
-    for difference in differences {
-        let _ = writeln!(out, "{bullet}{}", difference.line());
+    if inconclusive {
+        out.push_str("Inconclusive: a bound stopped some checks before every verdict was final.\n");
     }
     out
 }
@@ -457,7 +493,14 @@ every property had a verdict (or at a bound), so more states exist.";
 const STATES_NOTE_MARKDOWN: &str = "A `+` after the distinct states: the search stopped once \
 every property had a verdict (or at a bound), so more states exist.";
 
-fn text(rows: &[Row], differences: &[Difference], split: &Split, elapsed: Duration) -> String {
+fn text(
+    rows: &[Row],
+    differences: &[Difference],
+    undeclared: &[Difference],
+    inconclusive: bool,
+    split: &Split,
+    elapsed: Duration,
+) -> String {
     let Some(first) = rows.first() else {
         return String::new();
     };
@@ -480,7 +523,7 @@ fn text(rows: &[Row], differences: &[Difference], split: &Split, elapsed: Durati
     header.extend(["states".into(), "seconds".into()]);
     let mut table = vec![header];
     for row in rows {
-        let mut line = vec![row.variant.name().to_string()];
+        let mut line = vec![row.variant.to_string()];
         line.extend(row.report.properties.iter().map(cell));
         line.push(states(&row.report));
         line.push(format!(
@@ -510,7 +553,12 @@ fn text(rows: &[Row], differences: &[Difference], split: &Split, elapsed: Durati
         let _ = writeln!(out, "{}", text.trim_end());
     }
     let _ = writeln!(out, "\n{STATES_NOTE}");
-    out.push_str(&comparison_lines(differences, "  "));
+    out.push_str(&comparison_lines(
+        differences,
+        undeclared,
+        inconclusive,
+        "  ",
+    ));
     let _ = writeln!(
         out,
         "Finished in {:.1}s with {}.",
@@ -520,11 +568,18 @@ fn text(rows: &[Row], differences: &[Difference], split: &Split, elapsed: Durati
     out
 }
 
-fn markdown(scenario: &str, base: &DnsConfig, rows: &[Row], differences: &[Difference]) -> String {
+fn markdown(
+    scenario: &str,
+    scale: &str,
+    rows: &[Row],
+    differences: &[Difference],
+    undeclared: &[Difference],
+    inconclusive: bool,
+) -> String {
     let Some(first) = rows.first() else {
         return String::new();
     };
-    let mut out = format!("Scenario \"{scenario}\": {}.\n\n", describe_scale(base));
+    let mut out = format!("Scenario \"{scenario}\": {scale}.\n\n");
     let names = &first.report.properties;
     out.push_str("| variant |");
     for property in names {
@@ -534,24 +589,32 @@ fn markdown(scenario: &str, base: &DnsConfig, rows: &[Row], differences: &[Diffe
     out.push_str(&"---|".repeat(names.len()));
     out.push_str("---:|\n");
     for row in rows {
-        let _ = write!(out, "| {} |", row.variant.name());
+        let _ = write!(out, "| {} |", row.variant);
         for result in &row.report.properties {
             let _ = write!(out, " {} |", cell(result));
         }
         let _ = writeln!(out, " {} |", states(&row.report));
     }
     let _ = writeln!(out, "\n{STATES_NOTE_MARKDOWN}\n");
-    out.push_str(&comparison_lines(differences, "- "));
+    out.push_str(&comparison_lines(
+        differences,
+        undeclared,
+        inconclusive,
+        "- ",
+    ));
     out
 }
 
-fn json(
+#[allow(clippy::too_many_arguments)]
+fn json<D: ModelDefinition>(
+    definition: &D,
     scenario: &str,
-    base: &DnsConfig,
+    base: &D::Config,
     rows: &[Row],
-    differences: &[Difference],
+    (differences, undeclared): (&[Difference], &[Difference]),
     split: &Split,
     elapsed: Duration,
+    exit_code: u8,
 ) -> serde_json::Value {
     let properties: Vec<serde_json::Value> = rows
         .first()
@@ -584,15 +647,15 @@ fn json(
                         "property": result.name,
                         "verdict": result.verdict,
                         "trace_states": result.trace.as_ref().map(|t| t.len()),
-                        "expected": expected.map(ExpectedVerdict::name),
-                        "matches": expected.is_some_and(|e| matches(e, result.verdict)),
+                        "expected": expected,
+                        "matches": expected.is_some_and(|e| e == result.verdict),
                     })
                 })
                 .collect();
             let statistics = &row.report.statistics;
             serde_json::json!({
-                "variant": row.variant.name(),
-                "description": row.variant.description(),
+                "variant": row.variant,
+                "description": row.description,
                 "cells": cells,
                 "states_generated": statistics.states_generated,
                 "distinct_states": statistics.distinct_states,
@@ -602,26 +665,34 @@ fn json(
             })
         })
         .collect();
-    let differences: Vec<serde_json::Value> = differences
-        .iter()
-        .map(|d| {
-            serde_json::json!({
-                "variant": d.variant.name(),
-                "property": d.property,
-                "expected": d.expected.map(ExpectedVerdict::name),
-                "got": d.got,
+    let cells = |cells: &[Difference]| -> Vec<serde_json::Value> {
+        cells
+            .iter()
+            .map(|d| {
+                serde_json::json!({
+                    "variant": d.variant,
+                    "property": d.property,
+                    "expected": d.expected,
+                    "got": d.got,
+                })
             })
-        })
-        .collect();
+            .collect()
+    };
+    let mut config = crate::check::config_json(definition, base);
+    if let (Some(fields), Some(variant)) = (config.as_object_mut(), definition.variant_parameter())
+    {
+        fields.shift_remove(variant.name);
+    }
     serde_json::json!({
-        "model": "dynamodb-dns",
+        "model": definition.name(),
         "scenario": scenario,
-        "config": scale_json(base),
+        "config": config,
         "properties": properties,
         "rows": rows,
         "matches_declared_verdicts": differences.is_empty(),
-        "differences": differences,
-        "exit_code": if differences.is_empty() { 0 } else { EXIT_DIFFERS },
+        "differences": cells(differences),
+        "undeclared": cells(undeclared),
+        "exit_code": exit_code,
         "threads": split.threads,
         "threads_per_variant": split.per_check,
         "seconds": elapsed.as_secs_f64(),
@@ -657,15 +728,5 @@ mod tests {
             assert_eq!(results, jobs.iter().map(|j| j * 2).collect::<Vec<_>>());
         }
         assert!(run_jobs(&[] as &[u8], 2, |_| 0).is_empty());
-    }
-
-    #[test]
-    fn the_scale_leaves_the_variant_out() {
-        let config = DnsConfig::default();
-        assert_eq!(
-            describe_scale(&config),
-            "3 Enactors, 2 endpoints, 5 generations, clean-up threshold 2, operator repair off, \
-             freshness endpoint-alias, no faults"
-        );
     }
 }

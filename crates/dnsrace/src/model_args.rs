@@ -1,76 +1,178 @@
-//! The scenario and the flags that override its model: shared by every command that
-//! builds a model.
+//! The model, the scenario and the flags that override its configuration: shared by every
+//! command that builds a model. The override flags are not written here: they are built
+//! from the model's [`Parameter`]s (`enactors` becomes `--enactors N`, a switch
+//! `lock_expiry` becomes `--lock-expiry` / `--no-lock-expiry`, a choice `variant` becomes
+//! `--variant NAME`).
 
-use clap::Args;
-use dynamodb_dns::{DnsConfig, Freshness, Repair, Scenario, Variant};
+use clap::{Arg, ArgAction, ArgMatches, Args};
+use dnsrace_core::definition::allowed_values;
+use dnsrace_core::{ModelDefinition, Parameter, ParameterKind, Scenario, Setting};
 
-use crate::scenario;
-use crate::UsageError;
+use crate::cli_error::shorten;
+use crate::{scenario, RegisteredModel, UsageError};
 
-/// Which scenario, and which of its model's fields to change.
-#[derive(Args, Debug)]
+/// Which model and scenario, and (filled in after parsing) which of its parameters the
+/// flags change.
+#[derive(Args, Debug, Default)]
 pub struct ModelArgs {
-    /// A scenario name (see `dnsrace list`) or the path of a scenario TOML file.
-    #[arg(default_value = "outage")]
-    pub scenario: String,
+    /// A scenario name (see `dnsrace list`) or the path of a scenario TOML file. Default:
+    /// the model's first scenario (`outage` for dynamodb-dns).
+    pub scenario: Option<String>,
 
-    /// Number of DNS Enactors (1-5). Overrides the scenario.
-    #[arg(long, value_name = "N", allow_negative_numbers = true)]
-    pub enactors: Option<i64>,
-    /// Number of endpoints per plan (1-4). Overrides the scenario.
-    #[arg(long, value_name = "N", allow_negative_numbers = true)]
-    pub endpoints: Option<i64>,
-    /// Number of plan generations the Planner produces (1-8). Overrides the scenario.
-    #[arg(long, value_name = "N", allow_negative_numbers = true)]
-    pub generations: Option<i64>,
-    /// The clean-up deletes plans more than K generations older (0-7). Overrides the
-    /// scenario.
-    #[arg(long, value_name = "K", allow_negative_numbers = true)]
-    pub cleanup_threshold: Option<i64>,
-    /// Let an operator repair an endpoint whose alias targets a deleted tree (how: see
-    /// `--repair`). Overrides the scenario.
-    #[arg(long, overrides_with = "no_operator_repair")]
-    pub operator_repair: bool,
-    /// No operator steps in (the outage's setting). Overrides the scenario.
-    #[arg(long, overrides_with = "operator_repair")]
-    pub no_operator_repair: bool,
-    /// How the operator repairs: `repoint-alias` (point the alias at the newest plan, the
-    /// default) or `undelete-tree` (restore the deleted tree). Overrides the scenario.
-    #[arg(long, value_name = "HOW")]
-    pub repair: Option<String>,
-    /// What the one-time freshness check compares the plan with: `endpoint-alias` (what
-    /// the first endpoint's alias targets, the default) or `last-applied-record` (a
-    /// record written when an Enactor finishes its walk). Overrides the scenario.
-    #[arg(long, value_name = "READING")]
-    pub freshness: Option<String>,
-    /// Fault: an endpoint's lock may expire while its holder is delayed. Overrides the
-    /// scenario.
-    #[arg(long, overrides_with = "no_lock_expiry")]
-    pub lock_expiry: bool,
-    /// No lock expiry (the default). Overrides the scenario.
-    #[arg(long, overrides_with = "lock_expiry")]
-    pub no_lock_expiry: bool,
-    /// Fault: each Enactor may crash once and restart, losing its plan. Overrides the
-    /// scenario.
-    #[arg(long, overrides_with = "no_enactor_crash")]
-    pub enactor_crash: bool,
-    /// No Enactor crashes (the default). Overrides the scenario.
-    #[arg(long, overrides_with = "enactor_crash")]
-    pub no_enactor_crash: bool,
-    /// Which version of the automation (see `dnsrace list`). Overrides the scenario.
+    /// Which model (see `dnsrace list`). Default: the first one registered.
     #[arg(long, value_name = "NAME")]
-    pub variant: Option<String>,
+    pub model: Option<String>,
+
+    /// The parameters the model's flags set, in parameter order.
+    #[arg(skip)]
+    pub overrides: Vec<(&'static str, Setting)>,
+}
+
+/// The subcommands whose arguments include a model's flags.
+pub const MODEL_COMMANDS: &[&str] = &["check", "explore", "matrix", "sweep", "replay"];
+
+/// The id of the "off" flag of a switch.
+fn off_id(parameter: &Parameter) -> String {
+    format!("no_{}", parameter.name)
+}
+
+/// The flags of `parameter`.
+fn flags_of(parameter: &Parameter) -> Vec<Arg> {
+    let long = parameter.name.replace('_', "-");
+    match parameter.kind {
+        ParameterKind::Count { min, max } => vec![Arg::new(parameter.name)
+            .long(long)
+            .value_name("N")
+            .allow_negative_numbers(true)
+            .value_parser(clap::value_parser!(i64))
+            .help(format!(
+                "{} ({min}-{max}). Overrides the scenario.",
+                parameter.help
+            ))],
+        ParameterKind::Switch => vec![
+            Arg::new(parameter.name)
+                .long(long.clone())
+                .action(ArgAction::SetTrue)
+                .overrides_with(off_id(parameter))
+                .help(format!("{}. Overrides the scenario.", parameter.help)),
+            Arg::new(off_id(parameter))
+                .long(format!("no-{long}"))
+                .action(ArgAction::SetTrue)
+                .overrides_with(parameter.name)
+                .help(format!("Not --{long}. Overrides the scenario.")),
+        ],
+        ParameterKind::Choice(choices) => vec![Arg::new(parameter.name)
+            .long(long)
+            .value_name("NAME")
+            .help(format!(
+                "{}: {}. Overrides the scenario.",
+                parameter.help,
+                choices
+                    .iter()
+                    .map(|choice| choice.name)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))],
+    }
+}
+
+/// `command` with `model`'s flags added to every model command, and the registered
+/// models named in `--model`'s help.
+pub fn with_model_flags(
+    mut command: clap::Command,
+    model: &dyn RegisteredModel,
+    models: &[&dyn RegisteredModel],
+) -> clap::Command {
+    let names = models
+        .iter()
+        .map(|m| m.name())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let subcommands: Vec<String> = command
+        .get_subcommands()
+        .map(|sub| sub.get_name().to_string())
+        .collect();
+    for name in subcommands {
+        let takes_flags = MODEL_COMMANDS.contains(&name.as_str());
+        command = command.mut_subcommand(&name, |sub| {
+            let mut sub = sub.mut_arg("model", |arg| {
+                arg.help(format!(
+                    "Which model: {names} (see `dnsrace list`). Default: {}.",
+                    models.first().map_or("", |m| m.name())
+                ))
+            });
+            if takes_flags {
+                for parameter in model.parameters() {
+                    for flag in flags_of(parameter) {
+                        // A parameter may not take a flag the command already has.
+                        let clashes = sub.get_arguments().any(|existing| {
+                            existing.get_id() == flag.get_id()
+                                || (existing.get_long().is_some()
+                                    && existing.get_long() == flag.get_long())
+                        });
+                        if !clashes {
+                            sub = sub.arg(flag);
+                        }
+                    }
+                }
+            }
+            sub
+        });
+    }
+    command
+}
+
+/// What a flag gives for `parameter`, checked against its kind and range; `None` when
+/// the command line does not mention it.
+fn read_flag(parameter: &Parameter, matches: &ArgMatches) -> Result<Option<Setting>, UsageError> {
+    let flag = parameter.flag();
+    // Of `--x` and `--no-x`, clap keeps the last one given (`overrides_with`).
+    let present = |id: &str| matches!(matches.try_get_one::<bool>(id), Ok(Some(true)));
+    match parameter.kind {
+        ParameterKind::Count { .. } => {
+            let Ok(Some(&value)) = matches.try_get_one::<i64>(parameter.name) else {
+                return Ok(None);
+            };
+            parameter.count(value).map(Some).ok_or_else(|| {
+                UsageError::new(format!(
+                    "{flag} is {value}, but it must be {}",
+                    allowed_values(&parameter.kind)
+                ))
+            })
+        }
+        ParameterKind::Switch => {
+            if present(parameter.name) {
+                Ok(Some(Setting::Switch(true)))
+            } else if present(&off_id(parameter)) {
+                Ok(Some(Setting::Switch(false)))
+            } else {
+                Ok(None)
+            }
+        }
+        ParameterKind::Choice(_) => {
+            let Ok(Some(name)) = matches.try_get_one::<String>(parameter.name) else {
+                return Ok(None);
+            };
+            parameter.choice(name).map(Some).ok_or_else(|| {
+                UsageError::new(format!(
+                    "{flag} `{}` is not allowed; it must be {}",
+                    shorten(name),
+                    allowed_values(&parameter.kind)
+                ))
+            })
+        }
+    }
 }
 
 /// A scenario and the configuration to check: the scenario's, with the flags applied.
-pub struct ChosenModel {
+pub struct ChosenModel<C> {
     /// The scenario as its file says.
-    pub scenario: Scenario,
+    pub scenario: Scenario<C>,
     /// The configuration after the flags.
-    pub config: DnsConfig,
+    pub config: C,
 }
 
-impl ChosenModel {
+impl<C: PartialEq> ChosenModel<C> {
     /// Whether a flag changed the scenario's model (its declared verdicts then no longer
     /// apply).
     pub fn overridden(&self) -> bool {
@@ -79,118 +181,38 @@ impl ChosenModel {
 }
 
 impl ModelArgs {
-    /// Resolves the scenario and applies the overrides, each checked against its range.
-    pub fn choose(&self) -> Result<ChosenModel, UsageError> {
-        let scenario = scenario::resolve(&self.scenario)?;
-        let mut config = scenario.config;
-        for (flag, field, value) in [
-            ("--enactors", "enactors", self.enactors),
-            ("--endpoints", "endpoints", self.endpoints),
-            ("--generations", "generations", self.generations),
-            (
-                "--cleanup-threshold",
-                "cleanup_threshold",
-                self.cleanup_threshold,
-            ),
-        ] {
-            if let Some(value) = value {
-                config.set_numeric(field, value).map_err(|error| {
-                    UsageError::new(format!(
-                        "{flag} is {value}, but it must be {}",
-                        error.allowed
-                    ))
-                })?;
+    /// Reads the model's flags from `matches`, each checked against its parameter.
+    pub fn read_overrides<D: ModelDefinition>(
+        &mut self,
+        definition: &D,
+        matches: &ArgMatches,
+    ) -> Result<(), UsageError> {
+        for parameter in definition.parameters() {
+            if let Some(setting) = read_flag(parameter, matches)? {
+                self.overrides.push((parameter.name, setting));
             }
         }
-        if self.operator_repair {
-            config.operator_repair = true;
-        }
-        if self.no_operator_repair {
-            config.operator_repair = false;
-        }
-        if let Some(name) = &self.repair {
-            config.repair = parse_repair(name)?;
-        }
-        if let Some(name) = &self.freshness {
-            config.freshness = parse_freshness(name)?;
-        }
-        for (on, off, field) in [
-            (
-                self.lock_expiry,
-                self.no_lock_expiry,
-                &mut config.lock_expiry,
-            ),
-            (
-                self.enactor_crash,
-                self.no_enactor_crash,
-                &mut config.enactor_crash,
-            ),
-        ] {
-            if on {
-                *field = true;
-            }
-            if off {
-                *field = false;
-            }
-        }
-        if let Some(name) = &self.variant {
-            config.variant = parse_variant(name)?;
+        Ok(())
+    }
+
+    /// The value `--NAME` gave the parameter `name`, if it did.
+    pub fn override_of(&self, name: &str) -> Option<Setting> {
+        self.overrides
+            .iter()
+            .find(|(parameter, _)| *parameter == name)
+            .map(|(_, setting)| *setting)
+    }
+
+    /// Resolves the scenario and applies the overrides.
+    pub fn choose<D: ModelDefinition>(
+        &self,
+        definition: &D,
+    ) -> Result<ChosenModel<D::Config>, UsageError> {
+        let scenario = scenario::resolve(definition, self.scenario.as_deref())?;
+        let mut config = scenario.config.clone();
+        for (parameter, setting) in &self.overrides {
+            definition.set(&mut config, parameter, *setting);
         }
         Ok(ChosenModel { scenario, config })
     }
-}
-
-/// The variant called `name`, or an error listing the variants.
-pub fn parse_variant(name: &str) -> Result<Variant, UsageError> {
-    parse_one_of(
-        "--variant",
-        ("variant", "variants"),
-        name,
-        Variant::ALL,
-        Variant::name,
-    )
-}
-
-/// The freshness reading called `name`, or an error listing the readings.
-pub fn parse_freshness(name: &str) -> Result<Freshness, UsageError> {
-    parse_one_of(
-        "--freshness",
-        ("reading", "readings"),
-        name,
-        Freshness::ALL,
-        Freshness::name,
-    )
-}
-
-/// The operator's repair called `name`, or an error listing the repairs.
-pub fn parse_repair(name: &str) -> Result<Repair, UsageError> {
-    parse_one_of(
-        "--repair",
-        ("repair", "repairs"),
-        name,
-        Repair::ALL,
-        Repair::name,
-    )
-}
-
-/// The item of `all` called `name`, or an error for `flag` that lists them all (and quotes
-/// a long `name` shortened).
-fn parse_one_of<T: Copy>(
-    flag: &str,
-    (kind, kinds): (&str, &str),
-    name: &str,
-    all: &[T],
-    name_of: fn(T) -> &'static str,
-) -> Result<T, UsageError> {
-    all.iter()
-        .copied()
-        .find(|item| name_of(*item) == name)
-        .ok_or_else(|| {
-            let names: Vec<&str> = all.iter().map(|item| name_of(*item)).collect();
-            UsageError::new(format!(
-                "{flag} `{}` is not a {kind}; the {kinds} are: {}",
-                crate::cli_error::shorten(name),
-                names.join(", ")
-            ))
-        })
 }

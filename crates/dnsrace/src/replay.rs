@@ -8,14 +8,13 @@
 
 use clap::Args;
 use dnsrace_checker::{follow_story, recoverable_from, render_followed, story, NotPossible};
-use dnsrace_core::Presentation;
-use dynamodb_dns::{DnsModel, Story};
+use dnsrace_core::{Model, ModelDefinition, Presentation, Story};
 
 use crate::model_args::ModelArgs;
 use crate::{emit, UsageError};
 
 /// Exit code when the model does not admit the story.
-const EXIT_NOT_ADMITTED: u8 = 4;
+const EXIT_NOT_ADMITTED: u8 = crate::exit::STORY_NOT_POSSIBLE;
 
 /// States explored, at most, to decide whether the story's last state is stuck.
 const STUCK_SEARCH_LIMIT: usize = 5_000_000;
@@ -31,15 +30,16 @@ pub struct ReplayArgs {
 }
 
 /// Runs `dnsrace replay` and returns its exit code.
-pub fn run(args: ReplayArgs) -> Result<u8, UsageError> {
-    let chosen = args.model.choose()?;
+pub fn run<D: ModelDefinition>(definition: &D, args: ReplayArgs) -> Result<u8, UsageError> {
+    let chosen = args.model.choose(definition)?;
     let Some(story) = chosen.scenario.story.clone() else {
         return Err(UsageError::new(format!(
-            "scenario `{}` has no `[story]` to replay; `dnsrace replay outage-story` replays the post-mortem's",
-            chosen.scenario.name
+            "scenario `{}` has no `[story]` to replay; the scenarios with one are: {}",
+            chosen.scenario.name,
+            stories(definition)
         )));
     };
-    let model = chosen.config.into_model();
+    let model = definition.build(&chosen.config);
     let steps = story.steps();
     let words: Vec<&str> = steps.iter().map(|(_, words)| *words).collect();
     emit(&format!(
@@ -59,10 +59,14 @@ pub fn run(args: ReplayArgs) -> Result<u8, UsageError> {
             out.push_str(&render_followed(&followed));
             out.push_str(&beat_summary(&story, &followed.newly_violated));
             let last = followed.states.last().expect("a story has a state");
-            let (end, as_told) = end_check(&model, &story, last);
+            let (end, ending) = end_check::<D>(&model, &story, last);
             out.push_str(&end);
             emit(&out)?;
-            Ok(if as_told { 0 } else { EXIT_NOT_ADMITTED })
+            Ok(match ending {
+                Ending::AsTold => crate::exit::OK,
+                Ending::NotAsTold => EXIT_NOT_ADMITTED,
+                Ending::Inconclusive => crate::exit::INCONCLUSIVE,
+            })
         }
     }
 }
@@ -118,11 +122,42 @@ fn beat_summary(story: &Story, newly_violated: &[Vec<&'static str>]) -> String {
     out
 }
 
+/// The model's scenarios that tell a story, joined, or "none".
+fn stories<D: ModelDefinition>(definition: &D) -> String {
+    let names: Vec<&str> = definition
+        .scenarios()
+        .iter()
+        .filter(|(name, _)| {
+            dnsrace_core::Scenario::builtin(definition, name)
+                .is_some_and(|parsed| parsed.is_ok_and(|s| s.story.is_some()))
+        })
+        .map(|(name, _)| *name)
+        .collect();
+    match names.is_empty() {
+        true => "none".to_string(),
+        false => names.join(", "),
+    }
+}
+
+/// How the story's last state compares with how the story says it ends.
+enum Ending {
+    AsTold,
+    NotAsTold,
+    /// A search from the last state hit its limit before it could tell.
+    Inconclusive,
+}
+
 /// Whether the last state violates every property the story says it ends on, in words.
-fn end_check(model: &DnsModel, story: &Story, last: &dynamodb_dns::DnsState) -> (String, bool) {
+fn end_check<D: ModelDefinition>(
+    model: &D::Model,
+    story: &Story,
+    last: &<D::Model as Model>::State,
+) -> (String, Ending) {
     let mut out = String::new();
     let mut as_told = true;
+    let mut inconclusive = false;
     let safety = model.described_properties();
+    let liveness = model.liveness_properties();
     for name in &story.ends_violating {
         if let Some(property) = safety.iter().find(|p| p.name() == name) {
             let violated = !(property.property.condition)(model, last);
@@ -137,36 +172,46 @@ fn end_check(model: &DnsModel, story: &Story, last: &dynamodb_dns::DnsState) -> 
             ));
             continue;
         }
-        let liveness = model.liveness_properties();
-        let property = liveness
-            .iter()
-            .find(|p| p.name == name)
-            .expect("the scenario parser admits only these names");
+        let Some(property) = liveness.iter().find(|p| p.name == name) else {
+            // The scenario parser admits only the model's property names.
+            continue;
+        };
         match recoverable_from(model, property, last, STUCK_SEARCH_LIMIT) {
             Some(false) => {
-                let why = dynamodb_dns::why_stuck(model, last).unwrap_or_default();
+                let why = property
+                    .explain
+                    .and_then(|explain| explain(model, last))
+                    .map(|why| format!(" ({why})"))
+                    .unwrap_or_default();
                 out.push_str(&format!(
-                    "The last state violates \"{name}\": no sequence of automation steps from it brings every endpoint to the newest plan ({why}).\n"
+                    "The last state violates \"{name}\": no sequence of allowed steps from it reaches the goal{why}.\n"
                 ));
             }
             Some(true) => {
                 as_told = false;
                 out.push_str(&format!(
-                    "The last state does not violate \"{name}\": automation steps from it can still bring every endpoint to the newest plan.\n"
+                    "The last state does not violate \"{name}\": allowed steps from it can still reach the goal.\n"
                 ));
             }
             None => {
-                as_told = false;
+                inconclusive = true;
                 out.push_str(&format!(
                     "Inconclusive for \"{name}\": the search from the last state stopped after {STUCK_SEARCH_LIMIT} states.\n"
                 ));
             }
         }
     }
-    out.push_str(if as_told {
-        "The model admits the story, step by step, and it ends as told.\n"
-    } else {
-        "The model admits every step, but the story does not end as told.\n"
+    let ending = match (as_told, inconclusive) {
+        (false, _) => Ending::NotAsTold,
+        (true, true) => Ending::Inconclusive,
+        (true, false) => Ending::AsTold,
+    };
+    out.push_str(match ending {
+        Ending::AsTold => "The model admits the story, step by step, and it ends as told.\n",
+        Ending::NotAsTold => "The model admits every step, but the story does not end as told.\n",
+        Ending::Inconclusive => {
+            "The model admits every step; whether the story ends as told is inconclusive.\n"
+        }
     });
-    (out, as_told)
+    (out, ending)
 }

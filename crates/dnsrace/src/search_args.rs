@@ -26,13 +26,14 @@ pub struct SearchArgs {
     /// (the result is then inconclusive). Checked about every 50 ms.
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     pub max_memory: Option<u64>,
-    /// Symmetry reduction: explore one state per class of states that differ only by
-    /// renaming the Enactors. Verdicts and traces are the same either way; only the
-    /// state counts shrink.
+    /// Symmetry reduction, where the model declares one: explore one state per class of
+    /// states that differ only by renaming interchangeable processes (the Enactors of
+    /// dynamodb-dns). Verdicts and traces are the same either way; only the state counts
+    /// shrink.
     #[arg(long, value_name = "on|off", default_value = "on", value_parser = parse_switch, action = clap::ArgAction::Set)]
     pub symmetry: bool,
-    /// Also check the liveness properties ("always recoverable", "eventually
-    /// converges"). They need the whole state graph, so the search cannot stop early.
+    /// Also check the model's liveness properties (see `dnsrace list`). They need the
+    /// whole state graph, so the search cannot stop early.
     #[arg(long)]
     pub liveness: bool,
 }

@@ -3,10 +3,11 @@
 //!
 //! # What "smallest" means
 //!
-//! Starting from the scenario's configuration, the sweep lowers the number of Enactors,
-//! then endpoints, then generations, one at a time, keeping a step only if the property
-//! is still violated, and repeats until a whole pass lowers nothing. The result is
-//! **1-minimal**: lowering any one of the three parameters by one makes the violation
+//! Starting from the scenario's configuration, the sweep lowers each count the model
+//! lets it lower (`sweep_lowers`; for the DNS model the number of Enactors, then
+//! endpoints, then generations), one at a time, keeping a step only if the property is
+//! still violated, and repeats until a whole pass lowers nothing. The result is
+//! **1-minimal**: lowering any one of those parameters by one makes the violation
 //! disappear. That is established by checks, not assumed: every neighbour below the
 //! result was checked exhaustively.
 //!
@@ -20,10 +21,11 @@
 //! at each smallest configuration it also checks one more Enactor, one more endpoint and
 //! one more generation, and reports any of them that does not show the violation.
 //!
-//! Separately, for each clean-up threshold K from 0 to 3, it gives the fewest generations
-//! that show the violation with the smallest configuration's Enactors and endpoints,
-//! trying 1, 2, 3, … generations in turn (so "fewest" needs no assumption either). This
-//! is how far the Planner must run ahead of the slow Enactor before the race can happen.
+//! Separately, where the model asks for it ([`SweepTable`]; for the DNS model: for each
+//! clean-up threshold K from 0 to 3), it gives the fewest generations that show the
+//! violation with the smallest configuration's Enactors and endpoints, trying 1, 2, 3, …
+//! generations in turn (so "fewest" needs no assumption either). This is how far the
+//! Planner must run ahead of the slow Enactor before the race can happen.
 //!
 //! Every check looks at the one property being swept; checks run in parallel as in
 //! `matrix`, one engine thread each.
@@ -34,21 +36,18 @@ use std::time::{Duration, Instant};
 
 use clap::Args;
 use dnsrace_checker::{CheckOptions, Report, Verdict};
-use dynamodb_dns::{DnsConfig, Generation, Variant, MAX_GENERATIONS};
+use dnsrace_core::{ModelDefinition, Parameter, ParameterKind, Setting, SweepTable};
 
 use crate::check::select_properties;
 use crate::matrix::{
-    check_named, describe_scale, plural, run_jobs, scale_json, total_threads, Progress, Split,
+    check_named, plural, run_jobs, total_threads, variants_to_check, with_variant, Progress, Split,
 };
 use crate::model_args::ModelArgs;
 use crate::search_args::SearchArgs;
 use crate::{emit, UsageError};
 
-/// The clean-up thresholds the sweep reports the fewest generations for.
-const THRESHOLDS: std::ops::RangeInclusive<Generation> = 0..=3;
-
 /// Exit code when some check hit a bound, so a result may not be the smallest.
-const EXIT_INCONCLUSIVE: u8 = 3;
+const EXIT_INCONCLUSIVE: u8 = crate::exit::INCONCLUSIVE;
 
 /// The flags of `dnsrace sweep`.
 #[derive(Args, Debug)]
@@ -73,30 +72,76 @@ pub struct SweepArgs {
     pub json: bool,
 }
 
-/// The parameters the sweep lowers, in the order it lowers them: (field, label).
-const PARAMETERS: [(&str, &str); 3] = [
-    ("enactors", "Enactors"),
-    ("endpoints", "endpoints"),
-    ("generations", "generations"),
-];
+/// What the sweep needs of a model: its definition, and the counts it lowers.
+struct Sweeper<'a, D: ModelDefinition> {
+    definition: &'a D,
+    /// The parameters the sweep lowers, in the order it lowers them.
+    lowered: Vec<&'static Parameter>,
+    table: Option<SweepTable>,
+}
 
-fn get(config: &DnsConfig, field: &str) -> u8 {
-    match field {
-        "enactors" => config.enactors,
-        "endpoints" => config.endpoints,
-        "generations" => config.generations,
-        "cleanup_threshold" => config.cleanup_threshold,
-        _ => unreachable!("not a swept field: {field}"),
+impl<D: ModelDefinition> Sweeper<'_, D> {
+    fn get(&self, config: &D::Config, name: &str) -> i64 {
+        match self.definition.get(config, name) {
+            Setting::Count(count) => count,
+            _ => 0,
+        }
+    }
+
+    /// `config` with the count `name` set to `value`, if that is in range.
+    fn with(&self, config: &D::Config, name: &str, value: i64) -> Option<D::Config> {
+        let parameter = self
+            .definition
+            .parameters()
+            .iter()
+            .find(|p| p.name == name)?;
+        let setting = parameter.count(value)?;
+        let mut moved = config.clone();
+        self.definition.set(&mut moved, name, setting);
+        Some(moved)
+    }
+
+    /// `config` with `name` moved by `delta`, if that stays in range.
+    fn moved(&self, config: &D::Config, name: &str, delta: i64) -> Option<D::Config> {
+        self.with(config, name, self.get(config, name) + delta)
+    }
+
+    /// The lowered counts, e.g. "3/2/5".
+    fn scale(&self, config: &D::Config) -> String {
+        self.lowered
+            .iter()
+            .map(|p| self.get(config, p.name).to_string())
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
+    /// The values of the sweep table's parameter, smallest first.
+    fn table_range(&self) -> Vec<i64> {
+        self.table
+            .map(|table| (table.values.0..=table.values.1).collect())
+            .unwrap_or_default()
+    }
+
+    /// The largest value of the count `name`.
+    fn max_of(&self, name: &str) -> i64 {
+        match self
+            .definition
+            .parameters()
+            .iter()
+            .find(|p| p.name == name)
+            .map(|p| p.kind)
+        {
+            Some(ParameterKind::Count { max, .. }) => max,
+            _ => 0,
+        }
     }
 }
 
-/// `config` with `field` moved by `delta`, if that stays in range.
-fn moved(config: &DnsConfig, field: &str, delta: i64) -> Option<DnsConfig> {
-    let mut moved = *config;
-    moved
-        .set_numeric(field, i64::from(get(config, field)) + delta)
-        .ok()?;
-    Some(moved)
+/// A parameter's column heading: its unit ("Enactors") or its name.
+fn heading(parameter: &Parameter) -> String {
+    parameter
+        .unit
+        .map_or_else(|| parameter.name.to_string(), |(_, many)| many.to_string())
 }
 
 /// What one check said about one property.
@@ -111,36 +156,34 @@ struct Outcome {
 /// property's sweep needs exhaustively is usually needed by the others too (the race's
 /// three safety properties fail together), and a check stops as soon as all have a
 /// verdict.
-struct Probe<'a> {
+struct Probe<'a, D: ModelDefinition> {
+    sweeper: &'a Sweeper<'a, D>,
     properties: &'a [String],
     options: &'a CheckOptions,
-    seen: HashMap<DnsConfig, Vec<Outcome>>,
+    seen: HashMap<D::Config, Vec<Outcome>>,
     bounded: bool,
 }
 
-impl Probe<'_> {
-    fn outcome(&mut self, config: DnsConfig, property: usize) -> Outcome {
-        if let Some(outcomes) = self.seen.get(&config) {
+impl<D: ModelDefinition> Probe<'_, D> {
+    fn outcome(&mut self, config: &D::Config, property: usize) -> Outcome {
+        if let Some(outcomes) = self.seen.get(config) {
             return outcomes[property];
         }
-        let report = check_named(&config.into_model(), self.properties, false, self.options);
-        self.remember(config, &report);
-        self.seen[&config][property]
+        let model = self.sweeper.definition.build(config);
+        let report = check_named(&model, self.properties, false, self.options);
+        self.remember(config.clone(), &report);
+        self.seen[config][property]
     }
 
-    fn remember(&mut self, config: DnsConfig, report: &Report) {
+    fn remember(&mut self, config: D::Config, report: &Report) {
         let outcomes: Vec<Outcome> = self
             .properties
             .iter()
             .map(|name| {
-                let result = report
-                    .properties
-                    .iter()
-                    .find(|p| p.name == *name)
-                    .expect("the report has every checked property");
+                let result = report.properties.iter().find(|p| p.name == *name);
                 Outcome {
-                    verdict: result.verdict,
-                    trace_states: result.trace.as_ref().map(|t| t.len()),
+                    verdict: result.map_or(Verdict::Inconclusive, |r| r.verdict),
+                    trace_states: result.and_then(|r| r.trace.as_ref().map(|t| t.len())),
                 }
             })
             .collect();
@@ -148,58 +191,65 @@ impl Probe<'_> {
         self.seen.insert(config, outcomes);
     }
 
-    fn violated(&mut self, config: DnsConfig, property: usize) -> bool {
+    fn violated(&mut self, config: &D::Config, property: usize) -> bool {
         self.outcome(config, property).verdict == Verdict::Violated
     }
 }
 
 /// The sweep of one violated property of one variant.
-struct Finding {
-    variant: Variant,
+struct Finding<C> {
+    variant: &'static str,
     property: String,
     /// The 1-minimal configuration.
-    smallest: DnsConfig,
+    smallest: C,
     /// The shortest counterexample there, in states.
     trace_states: Option<usize>,
-    /// For each threshold in [`THRESHOLDS`], the fewest generations (none up to the
-    /// maximum: `None`).
-    fewest_generations: Vec<(Generation, Option<Generation>)>,
+    /// For each value of the sweep table's parameter, the fewest of its minimised count
+    /// (none up to the maximum: `None`).
+    fewest: Vec<(i64, Option<i64>)>,
     /// Configurations one step above `smallest` that do not show the violation.
-    not_monotone: Vec<DnsConfig>,
+    not_monotone: Vec<C>,
 }
 
 /// Sweeps each of `properties`, all violated at `start`, whose check is `start_report`.
 /// Returns the findings, the number of checks run and whether a bound stopped one.
-fn sweep_variant(
-    start: DnsConfig,
+fn sweep_variant<D: ModelDefinition>(
+    sweeper: &Sweeper<'_, D>,
+    variant: &'static str,
+    start: &D::Config,
     start_report: &Report,
     properties: &[String],
     options: &CheckOptions,
-) -> (Vec<Finding>, usize, bool) {
+) -> (Vec<Finding<D::Config>>, usize, bool) {
     let mut probe = Probe {
+        sweeper,
         properties,
         options,
         seen: HashMap::new(),
         bounded: false,
     };
-    probe.remember(start, start_report);
-    let mut findings: Vec<Finding> = (0..properties.len())
-        .map(|property| sweep(&mut probe, start, property))
+    probe.remember(start.clone(), start_report);
+    let mut findings: Vec<Finding<D::Config>> = (0..properties.len())
+        .map(|property| sweep(&mut probe, variant, start, property))
         .collect();
     let checks = probe.seen.len() - 1 + spot_check(&mut probe, &mut findings);
     // The starting check was run by the caller.
     (findings, checks, probe.bounded)
 }
 
-/// The monotonicity spot check: one more Enactor, endpoint or generation than each
-/// smallest configuration should still show its violation. Each configuration is checked
-/// once, for just the properties whose smallest configuration is one step below it, so
-/// the check stops at their violations. Returns the number of checks run.
-fn spot_check(probe: &mut Probe, findings: &mut [Finding]) -> usize {
-    let mut wanted: Vec<(DnsConfig, Vec<usize>)> = Vec::new();
+/// The monotonicity spot check: one more of each lowered count than each smallest
+/// configuration should still show its violation. Each configuration is checked once,
+/// for just the properties whose smallest configuration is one step below it, so the
+/// check stops at their violations. Returns the number of checks run.
+fn spot_check<D: ModelDefinition>(
+    probe: &mut Probe<'_, D>,
+    findings: &mut [Finding<D::Config>],
+) -> usize {
+    let sweeper = probe.sweeper;
+    let mut wanted: Vec<(D::Config, Vec<usize>)> = Vec::new();
     for (property, finding) in findings.iter().enumerate() {
-        for (field, _) in PARAMETERS {
-            let Some(above) = moved(&finding.smallest, field, 1) else {
+        for parameter in &sweeper.lowered {
+            let Some(above) = sweeper.moved(&finding.smallest, parameter.name, 1) else {
                 continue;
             };
             match wanted.iter_mut().find(|(config, _)| *config == above) {
@@ -221,7 +271,8 @@ fn spot_check(probe: &mut Probe, findings: &mut [Finding]) -> usize {
                     .iter()
                     .map(|&p| probe.properties[p].clone())
                     .collect();
-                let report = check_named(&above.into_model(), &names, false, probe.options);
+                let model = sweeper.definition.build(&above);
+                let report = check_named(&model, &names, false, probe.options);
                 probe.bounded |= report.is_inconclusive();
                 report
                     .properties
@@ -232,20 +283,26 @@ fn spot_check(probe: &mut Probe, findings: &mut [Finding]) -> usize {
         };
         for (&property, violated) in wanted.iter().zip(violated) {
             if !violated {
-                findings[property].not_monotone.push(above);
+                findings[property].not_monotone.push(above.clone());
             }
         }
     }
     checks
 }
 
-fn sweep(probe: &mut Probe, start: DnsConfig, property: usize) -> Finding {
-    let mut smallest = start;
+fn sweep<D: ModelDefinition>(
+    probe: &mut Probe<'_, D>,
+    variant: &'static str,
+    start: &D::Config,
+    property: usize,
+) -> Finding<D::Config> {
+    let sweeper = probe.sweeper;
+    let mut smallest = start.clone();
     loop {
         let mut lowered = false;
-        for (field, _) in PARAMETERS {
-            while let Some(lower) = moved(&smallest, field, -1) {
-                if !probe.violated(lower, property) {
+        for parameter in &sweeper.lowered {
+            while let Some(lower) = sweeper.moved(&smallest, parameter.name, -1) {
+                if !probe.violated(&lower, property) {
                     break;
                 }
                 smallest = lower;
@@ -256,47 +313,57 @@ fn sweep(probe: &mut Probe, start: DnsConfig, property: usize) -> Finding {
             break;
         }
     }
-    let trace_states = probe.outcome(smallest, property).trace_states;
+    let trace_states = probe.outcome(&smallest, property).trace_states;
 
-    let fewest_generations = THRESHOLDS
-        .map(|threshold| {
-            let fewest = (1..=MAX_GENERATIONS).find(|&generations| {
-                let config = DnsConfig {
-                    cleanup_threshold: threshold,
-                    generations,
-                    ..smallest
-                };
-                probe.violated(config, property)
-            });
-            (threshold, fewest)
-        })
-        .collect();
+    let mut fewest = Vec::new();
+    if let Some(table) = sweeper.table {
+        for value in sweeper.table_range() {
+            let least = match sweeper.with(&smallest, table.across, value) {
+                None => None,
+                Some(row) => (1..=sweeper.max_of(table.fewest)).find(|&count| {
+                    sweeper
+                        .with(&row, table.fewest, count)
+                        .is_some_and(|config| probe.violated(&config, property))
+                }),
+            };
+            fewest.push((value, least));
+        }
+    }
 
     Finding {
-        variant: start.variant,
+        variant,
         property: probe.properties[property].clone(),
         smallest,
         trace_states,
-        fewest_generations,
+        fewest,
         not_monotone: Vec::new(),
     }
 }
 
 /// Runs `dnsrace sweep` and returns its exit code: 0, or 3 when a bound stopped a check.
-pub fn run(args: SweepArgs) -> Result<u8, UsageError> {
-    let chosen = args.model.choose()?;
-    let base = chosen.config;
-    select_properties(&base.into_model(), &args.properties)?;
-    let variants: Vec<Variant> = match args.model.variant {
-        Some(_) => vec![base.variant],
-        None => Variant::ALL.to_vec(),
+pub fn run<D: ModelDefinition>(definition: &D, args: SweepArgs) -> Result<u8, UsageError> {
+    let chosen = args.model.choose(definition)?;
+    let base = chosen.config.clone();
+    select_properties(&definition.build(&base), &args.properties)?;
+    let sweeper = Sweeper {
+        definition,
+        lowered: definition
+            .parameters()
+            .iter()
+            .filter(|p| p.sweep_lowers && matches!(p.kind, ParameterKind::Count { .. }))
+            .collect(),
+        table: definition.sweep_table(),
     };
+    let variants: Vec<&'static str> = variants_to_check(definition, &args.model)
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect();
     if !args.json {
         emit(&format!(
             "Sweeping {} of scenario \"{}\" from {}.\n",
             plural(variants.len(), "variant", "variants"),
             chosen.scenario.name,
-            describe_scale(&base)
+            definition.describe_scale(&base)
         ))?;
     }
     let started = Instant::now();
@@ -311,18 +378,15 @@ pub fn run(args: SweepArgs) -> Result<u8, UsageError> {
     let options = engine(&split);
     let progress = Progress::new(variants.len(), !args.json);
     let reports = run_jobs(&variants, split.workers, |variant| {
-        let model = DnsConfig {
-            variant: *variant,
-            ..base
-        }
-        .into_model();
+        let model = definition.build(&with_variant(definition, &base, variant));
         let report = check_named(&model, &args.properties, args.search.liveness, &options);
-        progress.done(variant.name(), report.statistics.elapsed);
+        progress.done(variant, report.statistics.elapsed);
         report
     });
     let mut bounded = reports.iter().any(Report::is_inconclusive);
-    let mut jobs: Vec<(Variant, &Report, Vec<String>)> = Vec::new();
-    let mut unviolated: Vec<Variant> = Vec::new();
+    let mut jobs: Vec<(&'static str, &Report, Vec<String>)> = Vec::new();
+    let mut unviolated: Vec<&'static str> = Vec::new();
+    let mut undecided: Vec<&'static str> = Vec::new();
     for (variant, report) in variants.iter().zip(&reports) {
         let violated: Vec<String> = report
             .properties
@@ -330,10 +394,12 @@ pub fn run(args: SweepArgs) -> Result<u8, UsageError> {
             .filter(|p| p.verdict == Verdict::Violated)
             .map(|p| p.name.clone())
             .collect();
-        if violated.is_empty() {
-            unviolated.push(*variant);
+        if !violated.is_empty() {
+            jobs.push((variant, report, violated));
+        } else if report.is_inconclusive() {
+            undecided.push(variant);
         } else {
-            jobs.push((*variant, report, violated));
+            unviolated.push(variant);
         }
     }
 
@@ -343,12 +409,9 @@ pub fn run(args: SweepArgs) -> Result<u8, UsageError> {
     let progress = Progress::new(jobs.len(), !args.json);
     let swept = run_jobs(&jobs, split.workers, |(variant, report, properties)| {
         let started = Instant::now();
-        let start = DnsConfig {
-            variant: *variant,
-            ..base
-        };
-        let swept = sweep_variant(start, report, properties, &options);
-        progress.done(variant.name(), started.elapsed());
+        let start = with_variant(definition, &base, variant);
+        let swept = sweep_variant(&sweeper, variant, &start, report, properties, &options);
+        progress.done(variant, started.elapsed());
         swept
     });
     let elapsed = started.elapsed();
@@ -359,70 +422,75 @@ pub fn run(args: SweepArgs) -> Result<u8, UsageError> {
         checks += count;
         bounded |= stopped;
     }
+    let outcome = Outcome_ {
+        findings: &findings,
+        unviolated: &unviolated,
+        undecided: &undecided,
+        bounded,
+        checks,
+        elapsed,
+    };
 
     let text = if args.json {
-        let document = json(
-            &chosen.scenario.name,
-            &base,
-            &findings,
-            &unviolated,
-            bounded,
-            checks,
-            elapsed,
-        );
+        let document = json(&sweeper, &chosen.scenario.name, &base, &outcome);
         format!(
             "{}\n",
             serde_json::to_string_pretty(&document).expect("JSON renders")
         )
     } else {
-        text(
-            &base,
-            &findings,
-            &unviolated,
-            bounded,
-            checks,
-            threads,
-            elapsed,
-        )
+        text(&sweeper, &base, &outcome, threads)
     };
     emit(&text)?;
     Ok(if bounded { EXIT_INCONCLUSIVE } else { 0 })
 }
 
-fn scale(config: &DnsConfig) -> String {
-    format!(
-        "{}/{}/{}",
-        config.enactors, config.endpoints, config.generations
-    )
-}
-
-fn text(
-    base: &DnsConfig,
-    findings: &[Finding],
-    unviolated: &[Variant],
+/// What a sweep found, for the output.
+#[allow(non_camel_case_types)]
+struct Outcome_<'a, C> {
+    findings: &'a [Finding<C>],
+    /// Variants that violate nothing, exhaustively.
+    unviolated: &'a [&'static str],
+    /// Variants with no violation found before a bound stopped their check.
+    undecided: &'a [&'static str],
     bounded: bool,
     checks: usize,
-    threads: usize,
     elapsed: Duration,
+}
+
+fn text<D: ModelDefinition>(
+    sweeper: &Sweeper<'_, D>,
+    base: &D::Config,
+    outcome: &Outcome_<'_, D::Config>,
+    threads: usize,
 ) -> String {
+    let findings = outcome.findings;
+    let table_label = sweeper.table.map(|table| table.across.to_string());
     let mut out = String::from("\n");
     let mut table: Vec<Vec<String>> = Vec::new();
     let mut header: Vec<String> = ["variant", "property"].map(String::from).to_vec();
-    header.extend(PARAMETERS.iter().map(|(_, label)| label.to_string()));
+    header.extend(sweeper.lowered.iter().map(|p| heading(p)));
     header.push("trace".into());
-    header.extend(THRESHOLDS.map(|k| format!("K={k}")));
+    if let Some(table) = sweeper.table {
+        header.extend(
+            sweeper
+                .table_range()
+                .iter()
+                .map(|k| format!("{}={k}", table.label)),
+        );
+    }
     table.push(header);
     for finding in findings {
-        let mut line = vec![finding.variant.name().to_string(), finding.property.clone()];
+        let mut line = vec![finding.variant.to_string(), finding.property.clone()];
         line.extend(
-            PARAMETERS
+            sweeper
+                .lowered
                 .iter()
-                .map(|(field, _)| get(&finding.smallest, field).to_string()),
+                .map(|p| sweeper.get(&finding.smallest, p.name).to_string()),
         );
         line.push(finding.trace_states.map_or("-".into(), |n| n.to_string()));
         line.extend(
             finding
-                .fewest_generations
+                .fewest
                 .iter()
                 .map(|(_, fewest)| fewest.map_or("-".into(), |g| g.to_string())),
         );
@@ -450,19 +518,65 @@ fn text(
             }
             let _ = writeln!(out, "{}", text.trim_end());
         }
+        let headings: Vec<String> = sweeper.lowered.iter().map(|p| heading(p)).collect();
+        let fixed: Vec<String> = sweeper
+            .table
+            .iter()
+            .filter_map(|table| {
+                let parameter = sweeper
+                    .definition
+                    .parameters()
+                    .iter()
+                    .find(|p| p.name == table.across)?;
+                Some(parameter.describe(sweeper.definition.get(base, parameter.name)))
+            })
+            .collect();
+        let _ = write!(
+            out,
+            "\n{}: the smallest configuration that shows the violation{}: lowering any one \
+             of them by one makes it disappear.\ntrace: states in the shortest counterexample there.\n",
+            headings.join(", "),
+            match fixed.is_empty() {
+                true => String::new(),
+                false => format!(" ({})", fixed.join(", ")),
+            }
+        );
+        if let (Some(table), Some(label)) = (sweeper.table, &table_label) {
+            let fewest = sweeper
+                .definition
+                .parameters()
+                .iter()
+                .find(|p| p.name == table.fewest)
+                .map_or(table.fewest.to_string(), heading);
+            let others: Vec<String> = sweeper
+                .lowered
+                .iter()
+                .filter(|p| p.name != table.fewest)
+                .map(|p| heading(p))
+                .collect();
+            let _ = writeln!(
+                out,
+                "{}=n: the fewest {fewest} that show it with {} n, at those {} (-: none up to {}).",
+                table.label,
+                label.replace('_', " "),
+                others.join(" and "),
+                sweeper.max_of(table.fewest)
+            );
+        }
+    }
+    if !outcome.unviolated.is_empty() {
         let _ = writeln!(
             out,
-            "\nEnactors, endpoints, generations: the smallest configuration that shows the \
-             violation (clean-up threshold {}): lowering any one of them by one makes it \
-             disappear.\ntrace: states in the shortest counterexample there.\nK=n: the fewest \
-             generations that show it with clean-up threshold n, at those Enactors and \
-             endpoints (-: none up to {MAX_GENERATIONS}).",
-            base.cleanup_threshold
+            "Nothing violated at this scale: {}.",
+            outcome.unviolated.join(", ")
         );
     }
-    if !unviolated.is_empty() {
-        let names: Vec<&str> = unviolated.iter().map(|v| v.name()).collect();
-        let _ = writeln!(out, "Nothing violated at this scale: {}.", names.join(", "));
+    if !outcome.undecided.is_empty() {
+        let _ = writeln!(
+            out,
+            "Inconclusive (a bound stopped the check before any violation was found): {}.",
+            outcome.undecided.join(", ")
+        );
     }
     if !findings.is_empty() {
         let failures: Vec<String> = findings
@@ -471,17 +585,27 @@ fn text(
                 f.not_monotone.iter().map(move |above| {
                     format!(
                         "{} / {} not violated at {}",
-                        f.variant.name(),
+                        f.variant,
                         f.property,
-                        scale(above)
+                        sweeper.scale(above)
                     )
                 })
             })
             .collect();
         if failures.is_empty() {
-            out.push_str(
-                "Monotonicity spot check: one more Enactor, endpoint or generation than each \
-                 smallest configuration still shows the violation.\n",
+            let singular: Vec<String> = sweeper
+                .lowered
+                .iter()
+                .map(|p| {
+                    p.unit
+                        .map_or_else(|| p.name.to_string(), |(one, _)| one.to_string())
+                })
+                .collect();
+            let _ = writeln!(
+                out,
+                "Monotonicity spot check: one more {} than each smallest configuration \
+                 still shows the violation.",
+                either(&singular)
             );
         } else {
             let _ = writeln!(
@@ -493,66 +617,96 @@ fn text(
             }
         }
     }
-    if bounded {
+    if outcome.bounded {
         out.push_str(
-            "A bound stopped some checks (inconclusive, counted as not violated): the \
+            "Inconclusive: a bound stopped some checks (counted as not violated), so the \
              configurations above may not be the smallest.\n",
         );
     }
     let _ = writeln!(
         out,
         "Finished in {:.1}s ({} after the starting checks) with {}.",
-        elapsed.as_secs_f64(),
-        plural(checks, "check", "checks"),
+        outcome.elapsed.as_secs_f64(),
+        plural(outcome.checks, "check", "checks"),
         plural(threads, "thread", "threads")
     );
     out
 }
 
-fn json(
+/// `a`, `a or b`, `a, b or c`.
+fn either(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+    }
+}
+
+/// A configuration without its variant, as JSON.
+fn scale_json<D: ModelDefinition>(definition: &D, config: &D::Config) -> serde_json::Value {
+    let mut json = crate::check::config_json(definition, config);
+    if let (Some(fields), Some(variant)) = (json.as_object_mut(), definition.variant_parameter()) {
+        fields.shift_remove(variant.name);
+    }
+    json
+}
+
+fn json<D: ModelDefinition>(
+    sweeper: &Sweeper<'_, D>,
     scenario: &str,
-    base: &DnsConfig,
-    findings: &[Finding],
-    unviolated: &[Variant],
-    bounded: bool,
-    checks: usize,
-    elapsed: Duration,
+    base: &D::Config,
+    outcome: &Outcome_<'_, D::Config>,
 ) -> serde_json::Value {
-    let findings: Vec<serde_json::Value> = findings
+    let definition = sweeper.definition;
+    let findings: Vec<serde_json::Value> = outcome
+        .findings
         .iter()
         .map(|f| {
-            let fewest: Vec<serde_json::Value> = f
-                .fewest_generations
+            let fewest: Vec<serde_json::Value> = sweeper
+                .table
                 .iter()
-                .map(|(threshold, generations)| {
-                    serde_json::json!({
-                        "cleanup_threshold": threshold,
-                        "generations": generations,
+                .flat_map(|table| {
+                    f.fewest.iter().map(move |(value, least)| {
+                        serde_json::json!({
+                            table.across: value,
+                            table.fewest: least,
+                        })
                     })
                 })
                 .collect();
-            let not_monotone: Vec<serde_json::Value> =
-                f.not_monotone.iter().map(scale_json).collect();
+            let not_monotone: Vec<serde_json::Value> = f
+                .not_monotone
+                .iter()
+                .map(|c| scale_json(definition, c))
+                .collect();
+            let key = sweeper.table.map_or("fewest".to_string(), |table| {
+                format!("fewest_{}", table.fewest)
+            });
             serde_json::json!({
-                "variant": f.variant.name(),
+                "variant": f.variant,
                 "property": f.property,
-                "smallest": scale_json(&f.smallest),
+                "smallest": scale_json(definition, &f.smallest),
                 "trace_states": f.trace_states,
-                "fewest_generations": fewest,
+                key: fewest,
                 "not_violated_one_step_above": not_monotone,
             })
         })
         .collect();
+    let lowered: Vec<&str> = sweeper.lowered.iter().map(|p| p.name).collect();
     serde_json::json!({
-        "model": "dynamodb-dns",
+        "model": definition.name(),
         "scenario": scenario,
-        "config": scale_json(base),
-        "smallest_means": "lowering any one of enactors, endpoints, generations by one makes the violation disappear",
+        "config": scale_json(definition, base),
+        "smallest_means": format!(
+            "lowering any one of {} by one makes the violation disappear",
+            lowered.join(", ")
+        ),
         "findings": findings,
-        "not_violated": unviolated.iter().map(|v| v.name()).collect::<Vec<_>>(),
-        "checks": checks,
-        "bounded": bounded,
-        "exit_code": if bounded { EXIT_INCONCLUSIVE } else { 0 },
-        "seconds": elapsed.as_secs_f64(),
+        "not_violated": outcome.unviolated,
+        "inconclusive": outcome.undecided,
+        "checks": outcome.checks,
+        "bounded": outcome.bounded,
+        "exit_code": if outcome.bounded { EXIT_INCONCLUSIVE } else { 0 },
+        "seconds": outcome.elapsed.as_secs_f64(),
     })
 }

@@ -4,7 +4,7 @@ mod common;
 
 use std::path::PathBuf;
 
-use common::{assert_rejected, SAFETY_PROPERTIES, SCENARIOS, SOMETIMES_PROPERTIES};
+use common::{assert_rejected, safety_properties, sometimes_properties, SCENARIOS};
 
 /// A scenario file in the temporary directory, removed when dropped.
 struct TempScenario {
@@ -43,8 +43,8 @@ fn unknown_scenario_name_lists_the_scenarios() {
 #[test]
 fn unknown_property_lists_the_properties() {
     let mut mentions = vec!["--property", "\"no such property\""];
-    mentions.extend(SAFETY_PROPERTIES);
-    mentions.extend(SOMETIMES_PROPERTIES);
+    mentions.extend(safety_properties());
+    mentions.extend(sometimes_properties());
     assert_rejected(
         &["check", "smallest-race", "--property", "no such property"],
         &mentions,
@@ -227,8 +227,8 @@ fn expect_naming_an_unknown_property_lists_the_properties() {
         "description = \"x\"\n[expect]\n\"no such property\" = \"holds\"\n",
     );
     let mut mentions = vec![file.path(), "no such property"];
-    mentions.extend(SAFETY_PROPERTIES);
-    mentions.extend(SOMETIMES_PROPERTIES);
+    mentions.extend(safety_properties());
+    mentions.extend(sometimes_properties());
     assert_rejected(&["check", file.path()], &mentions);
 }
 
@@ -386,13 +386,13 @@ fn new_model_fields_of_the_wrong_type_in_a_file_name_the_field() {
             "lock-expiry-string",
             "lock_expiry = \"yes\"",
             "lock_expiry",
-            Some("expected a boolean"),
+            Some("true or false"),
         ),
         (
             "enactor-crash-number",
             "enactor_crash = 1",
             "enactor_crash",
-            Some("expected a boolean"),
+            Some("true or false"),
         ),
     ] {
         let file = TempScenario::new(label, &format!("description = \"x\"\n[model]\n{line}\n"));

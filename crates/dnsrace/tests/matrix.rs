@@ -1,41 +1,33 @@
 //! `dnsrace matrix`: every variant's verdicts at the smallest race's scale are the ones
-//! `variants.toml` declares; a differing cell is listed and exits 1; bad input exits 2;
+//! `variants.toml` declares; a differing cell is listed and exits 5; bad input exits 2;
 //! the tables in `docs/fixes.md` are the matrix's output.
 
 mod common;
 
-use common::{assert_rejected, dnsrace, workspace_root, SAFETY_PROPERTIES, SOMETIMES_PROPERTIES};
-use dynamodb_dns::{variant_expectations, ExpectedVerdict, Variant};
+use common::{assert_rejected, dnsrace, safety_properties, sometimes_properties, workspace_root};
+use dnsrace_core::{DeclaredVerdicts, ModelDefinition};
+use dynamodb_dns::{DynamoDbDns, Variant};
 
 /// The scale every test here runs at: each variant checks in about a second.
 const SMALL: &str = "smallest-race";
 
 /// Every property, in the model's order (the matrix's column order).
 fn properties() -> Vec<&'static str> {
-    SAFETY_PROPERTIES
+    safety_properties()
         .iter()
-        .chain(SOMETIMES_PROPERTIES.iter())
+        .chain(sometimes_properties().iter())
         .copied()
         .collect()
 }
 
 /// The declared verdict of `variant` for `property`, in the words cells use.
-fn declared(variant: Variant, property: &str) -> &'static str {
-    let expectations = variant_expectations().expect("variants.toml parses");
-    let (_, lines) = expectations
-        .iter()
-        .find(|(v, _)| *v == variant)
-        .expect("every variant has a table");
-    let (_, verdict) = lines
-        .iter()
-        .find(|(name, _)| *name == property)
-        .unwrap_or_else(|| panic!("variants.toml declares no verdict for {property}"));
-    match verdict {
-        ExpectedVerdict::Holds => "holds",
-        ExpectedVerdict::Violated => "violated",
-        ExpectedVerdict::Reached => "reached",
-        ExpectedVerdict::NotReached => "not reached",
-    }
+fn declared(variant: Variant, property: &str) -> String {
+    let declared = DeclaredVerdicts::of(&DynamoDbDns).expect("variants.toml parses");
+    let context = DynamoDbDns.expectation_context(&DynamoDbDns.default_config());
+    declared
+        .verdict(&context, variant.name(), property)
+        .unwrap_or_else(|| panic!("variants.toml declares no verdict for {property}"))
+        .to_string()
 }
 
 /// A cell as printed, in the words of the JSON output.
@@ -307,9 +299,9 @@ fn property_selection_gives_one_column_per_chosen_property() {
 /// older than another, so the clean-up never deletes anything: the race cannot empty the
 /// record, and every variant's declared "clean-up deletes a plan" is wrong at that scale.
 #[test]
-fn a_cell_that_differs_from_the_declared_verdict_is_listed_and_exits_1() {
+fn a_cell_that_differs_from_the_declared_verdict_is_listed_and_exits_5() {
     let run = dnsrace(&["matrix", SMALL, "--generations", "3", "--threads", "2"]);
-    run.assert_code(1);
+    run.assert_code(5);
     let listed: Vec<&str> = run
         .stdout
         .lines()
@@ -344,10 +336,10 @@ fn a_cell_that_differs_from_the_declared_verdict_is_listed_and_exits_1() {
     );
 
     let json = dnsrace(&["matrix", SMALL, "--generations", "3", "--json"]);
-    json.assert_code(1);
+    json.assert_code(5);
     let json: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
     assert_eq!(json["matches_declared_verdicts"], false);
-    assert_eq!(json["exit_code"], 1);
+    assert_eq!(json["exit_code"], 5);
     assert_eq!(json["differences"].as_array().map(Vec::len), Some(20));
     assert_eq!(
         json["differences"][0],
@@ -363,8 +355,8 @@ fn a_cell_that_differs_from_the_declared_verdict_is_listed_and_exits_1() {
 #[test]
 fn bad_input_exits_2() {
     assert_rejected(
-        &["matrix", SMALL, "--variant", "as-built"],
-        &["--variant", "every variant", "dnsrace check --variant"],
+        &["matrix", SMALL, "--variant", "as-bilt"],
+        &["--variant", "`as-bilt`", "as-built", "recommended"],
     );
     assert_rejected(
         &["matrix", SMALL, "--property", "no such property"],
@@ -535,4 +527,22 @@ fn with_liveness_at_two_endpoints_the_record_reading_with_each_fault_is_declared
     let reading = ["--freshness", "last-applied-record"];
     assert_two_endpoint_matrix_is_declared(&[reading[0], reading[1], "--lock-expiry"]);
     assert_two_endpoint_matrix_is_declared(&[reading[0], reading[1], "--enactor-crash"]);
+}
+
+#[test]
+fn variant_checks_only_that_row() {
+    let run = dnsrace(&["matrix", SMALL, "--variant", "recommended"]);
+    run.assert_code(0);
+    let rows = text_rows(&run.stdout);
+    assert_eq!(rows.len(), 1, "{run}");
+    assert_eq!(rows[0][0], "recommended", "{run}");
+    assert!(run.stdout.starts_with("Checking 1 variant of"), "{run}");
+}
+
+#[test]
+fn a_bounded_matrix_is_inconclusive_and_exits_3() {
+    let run = dnsrace(&["matrix", SMALL, "--max-states", "100"]);
+    run.assert_code(3);
+    assert!(run.stdout.contains("\nInconclusive: "), "{run}");
+    assert!(!run.stdout.contains("differ from variants.toml"), "{run}");
 }

@@ -80,7 +80,7 @@ fn the_outage_story_is_admitted_step_by_step_and_ends_stuck() {
     ));
     assert!(
         out.contains(
-            "The last state violates \"always recoverable\": no sequence of automation steps"
+            "The last state violates \"always recoverable\": no sequence of allowed steps"
         ),
         "{run}"
     );

@@ -171,16 +171,16 @@ fn the_itf_trace_of_every_other_scenario_round_trips_and_agrees_with_the_text_tr
 
 #[test]
 fn each_property_of_the_smallest_race_exports_its_own_trace() {
-    for property in common::SAFETY_PROPERTIES
+    for property in common::safety_properties()
         .iter()
-        .chain(&common::SOMETIMES_PROPERTIES)
+        .chain(&common::sometimes_properties())
     {
         let trace = assert_itf_agrees_with_text(
             &["check", "smallest-race", "--property", property],
             &property.replace(' ', "-"),
         );
         assert_eq!(trace.meta.other["property"], *property);
-        let verdict = if common::SAFETY_PROPERTIES.contains(property) {
+        let verdict = if common::safety_properties().contains(property) {
             "violated"
         } else {
             "reached"

@@ -5,7 +5,7 @@ mod common;
 use std::io::Read;
 use std::process::{Command, Stdio};
 
-use common::{dnsrace, verdict_table, Run, SAFETY_PROPERTIES, SCENARIOS, SOMETIMES_PROPERTIES};
+use common::{dnsrace, safety_properties, sometimes_properties, verdict_table, Run, SCENARIOS};
 
 /// Checks that a bounded run is inconclusive: exit 3, `inconclusive` in the table, and no
 /// row saying `holds` (a bounded search can never prove a safety property).
@@ -70,14 +70,14 @@ fn smallest_race_empties_the_endpoint_and_exits_12() {
 #[test]
 fn single_enactor_safety_properties_hold_and_exit_0() {
     let mut args = vec!["check", "single-enactor"];
-    for property in SAFETY_PROPERTIES {
+    for property in safety_properties() {
         args.extend(["--property", property]);
     }
     let run = dnsrace(&args);
     run.assert_code(0);
     let table = verdict_table(&run.stdout);
     let names: Vec<&str> = table.iter().map(|row| row.name.as_str()).collect();
-    assert_eq!(names, SAFETY_PROPERTIES, "{run}");
+    assert_eq!(names, safety_properties(), "{run}");
     for row in &table {
         assert_eq!(row.kind, "always", "{run}");
         assert_eq!(row.verdict, "holds", "{run}");
@@ -96,7 +96,7 @@ fn single_enactor_reaches_every_sometimes_property_and_exits_0() {
     run.assert_code(0);
     let table = verdict_table(&run.stdout);
     for row in &table {
-        let expected = if SAFETY_PROPERTIES.contains(&row.name.as_str()) {
+        let expected = if safety_properties().contains(&row.name.as_str()) {
             "holds"
         } else {
             "reached"
@@ -177,7 +177,7 @@ fn default_check_is_the_outage_and_finds_every_violation() {
         "{run}"
     );
     let table = verdict_table(&run.stdout);
-    for property in SAFETY_PROPERTIES {
+    for property in safety_properties() {
         let row = table
             .iter()
             .find(|row| row.name == property)
@@ -194,7 +194,7 @@ fn default_check_is_the_outage_and_finds_every_violation() {
             "no counterexample for `{property}`\n{run}"
         );
     }
-    for property in SOMETIMES_PROPERTIES {
+    for property in sometimes_properties() {
         let row = table
             .iter()
             .find(|row| row.name == property)
@@ -220,8 +220,8 @@ fn list_exits_0_and_names_every_scenario_and_property() {
     run.assert_code(0);
     for name in SCENARIOS
         .iter()
-        .chain(&SAFETY_PROPERTIES)
-        .chain(&SOMETIMES_PROPERTIES)
+        .chain(&safety_properties())
+        .chain(&sometimes_properties())
         .chain(&["as-built"])
     {
         assert!(run.stdout.contains(name), "`{name}` is not listed\n{run}");
@@ -230,25 +230,16 @@ fn list_exits_0_and_names_every_scenario_and_property() {
 }
 
 #[test]
-fn list_names_every_variant_reading_repair_and_fault_after_the_variants() {
+fn list_names_every_parameter_with_its_flag_and_every_choice_with_its_description() {
     let run = dnsrace(&["list"]);
     run.assert_code(0);
-    let section = |header: &str| {
-        run.stdout
-            .find(&format!("\n{header} ("))
-            .unwrap_or_else(|| panic!("no `{header}` section\n{run}"))
-    };
-    let sections = [
-        "Variants",
-        "Freshness readings",
-        "Operator repairs",
-        "Faults, off by default",
-    ]
-    .map(section);
-    assert!(sections.is_sorted(), "sections out of order\n{run}");
-    // A listing line is its columns, separated by two spaces or more.
-    let rows: Vec<Vec<&str>> = run
+    let parameters = run
         .stdout
+        .find("\nParameters of dynamodb-dns (")
+        .unwrap_or_else(|| panic!("no parameters section\n{run}"));
+    let section = &run.stdout[parameters..];
+    // A listing line is its columns, separated by two spaces or more.
+    let rows: Vec<Vec<&str>> = section
         .lines()
         .map(|line| {
             line.split("  ")
@@ -257,25 +248,30 @@ fn list_names_every_variant_reading_repair_and_fault_after_the_variants() {
                 .collect()
         })
         .collect();
-    let listed = |columns: &[&str]| {
+    for parameter in dynamodb_dns::PARAMETERS {
+        let flag = parameter.flag();
         assert!(
-            rows.iter().any(|row| row == columns),
-            "no line `{}`\n{run}",
-            columns.join("  ")
+            rows.iter()
+                .any(|row| row.first().is_some_and(|c| c.starts_with(&flag))),
+            "no line for `{flag}`\n{run}"
         );
-    };
-    for variant in dynamodb_dns::Variant::ALL {
-        listed(&[variant.name(), variant.description()]);
-    }
-    for reading in dynamodb_dns::Freshness::ALL {
-        listed(&[reading.name(), reading.description()]);
-    }
-    for repair in dynamodb_dns::Repair::ALL {
-        listed(&[repair.name(), repair.description()]);
-    }
-    for (field, description) in dynamodb_dns::FAULTS {
-        let flag = format!("--{}", field.replace('_', "-"));
-        listed(&[&flag, field, description]);
+        assert!(
+            section.contains(parameter.help),
+            "`{}`\n{run}",
+            parameter.help
+        );
+        if let dnsrace_core::ParameterKind::Choice(choices) = parameter.kind {
+            for choice in choices {
+                let description = choice.description.trim_end_matches(" (default)");
+                assert!(
+                    rows.iter().any(|row| row.len() == 2
+                        && row[0] == choice.name
+                        && row[1].trim_end_matches(" (default)") == description),
+                    "no line `{}  {description}`\n{run}",
+                    choice.name
+                );
+            }
+        }
     }
 }
 

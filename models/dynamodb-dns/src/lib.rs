@@ -114,7 +114,7 @@
 use std::borrow::Cow;
 use std::fmt::{self, Display, Formatter};
 
-use dnsrace_core::{DescribedProperty, Presentation, Variable};
+use dnsrace_core::{DescribedProperty, Presentation, PropertyKind, Variable};
 use stateright::actor::{
     model_timeout, Actor, ActorModel, ActorModelAction, ActorModelState, Id, Network, Out,
 };
@@ -122,6 +122,7 @@ use stateright::{Model, Property};
 
 mod codec;
 mod config;
+mod definition;
 mod explorer_view;
 mod liveness;
 mod presentation;
@@ -132,11 +133,8 @@ pub use liveness::{
     LivenessSpec, LIVENESS_PROPERTIES, OPERATOR_PROCESS,
 };
 
-pub use config::{
-    property_names, variant_expectation_contexts, variant_expectations, variant_expectations_in,
-    Beat, ConfigError, DnsConfig, ExpectedVerdict, Freshness, GuardedDelete, Lease, Repair,
-    Safeguards, Scenario, ScenarioError, Story, Variant, FAULTS, SCENARIOS, VARIANT_EXPECTATIONS,
-};
+pub use config::{DnsConfig, Freshness, GuardedDelete, Lease, Repair, Safeguards, Variant};
+pub use definition::{DynamoDbDns, PARAMETERS, SCENARIOS, VARIANT_EXPECTATIONS};
 
 // ---------------------------------------------------------------------------------------
 // Types
@@ -1294,15 +1292,6 @@ pub struct PropertySpec {
     pub condition: fn(&DnsModel, &DnsState) -> bool,
 }
 
-/// The kinds of property this model declares.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PropertyKind {
-    /// Holds in every reachable state.
-    Always,
-    /// Holds in at least one reachable state.
-    Sometimes,
-}
-
 impl PropertySpec {
     /// The property in the form the checker takes.
     pub fn to_property(&self) -> DescribedProperty<DnsModel> {
@@ -1310,9 +1299,7 @@ impl PropertySpec {
             PropertyKind::Always => {
                 DescribedProperty::always(self.name, self.description, self.condition)
             }
-            PropertyKind::Sometimes => {
-                DescribedProperty::sometimes(self.name, self.description, self.condition)
-            }
+            _ => DescribedProperty::sometimes(self.name, self.description, self.condition),
         }
     }
 }

@@ -54,8 +54,6 @@ pub struct LivenessSpec {
     pub name: &'static str,
     /// One line saying what it means.
     pub description: &'static str,
-    /// The kind, as `list` and the verdict table show it.
-    pub kind: &'static str,
     /// The property in the form the checker takes.
     pub property: fn() -> LivenessProperty<DnsModel>,
 }
@@ -65,13 +63,11 @@ pub const LIVENESS_PROPERTIES: &[LivenessSpec] = &[
     LivenessSpec {
         name: "always recoverable",
         description: "from every reachable state, automation steps alone (no operator) can bring every endpoint to the newest plan",
-        kind: "recoverable",
         property: always_recoverable,
     },
     LivenessSpec {
         name: "eventually converges",
         description: "once the Planner has stopped, every endpoint eventually serves the newest plan (weak fairness per Enactor)",
-        kind: "leads-to",
         property: eventually_converges,
     },
 ];

@@ -1,30 +1,20 @@
 //! Every scenario shipped with the model produces exactly the verdicts it declares.
 
-use dnsrace_checker::{check_with_liveness, CheckOptions, Verdict};
-use dnsrace_core::Presentation;
-use dynamodb_dns::{ExpectedVerdict, Scenario, SCENARIOS};
-
-fn verdict_name(verdict: Verdict) -> &'static str {
-    match verdict {
-        Verdict::Holds => ExpectedVerdict::Holds.name(),
-        Verdict::Violated => ExpectedVerdict::Violated.name(),
-        Verdict::Reached => ExpectedVerdict::Reached.name(),
-        Verdict::NotReached => ExpectedVerdict::NotReached.name(),
-        Verdict::Inconclusive => "inconclusive",
-    }
-}
+use dnsrace_checker::{check_with_liveness, CheckOptions};
+use dnsrace_core::{ModelDefinition, Presentation, Scenario};
+use dynamodb_dns::DynamoDbDns;
 
 #[test]
 fn every_scenario_produces_the_verdicts_it_declares() {
-    for (name, text) in SCENARIOS {
-        let scenario = Scenario::parse(name, text).unwrap();
+    for (name, text) in DynamoDbDns.scenarios() {
+        let scenario = Scenario::parse(&DynamoDbDns, name, text).unwrap();
         let model = scenario.config.into_model();
         // Liveness needs the whole graph: check it where the scenario declares it (the
         // small scenarios; the outage's takes minutes, see docs/performance.md).
         let liveness: Vec<_> = model
             .liveness_properties()
             .into_iter()
-            .filter(|p| scenario.expect.iter().any(|(name, _)| *name == p.name))
+            .filter(|p| scenario.expected(p.name).is_some())
             .collect();
         let report = check_with_liveness(
             &model,
@@ -32,15 +22,15 @@ fn every_scenario_produces_the_verdicts_it_declares() {
             &liveness,
             &CheckOptions::default(),
         );
-        let got: Vec<(&str, &str)> = report
+        let got: Vec<(&str, String)> = report
             .properties
             .iter()
-            .map(|result| (result.name.as_str(), verdict_name(result.verdict)))
+            .map(|result| (result.name.as_str(), result.verdict.to_string()))
             .collect();
-        let declared: Vec<(&str, &str)> = scenario
+        let declared: Vec<(&str, String)> = scenario
             .expect
             .iter()
-            .map(|(property, verdict)| (*property, verdict.name()))
+            .map(|(property, verdict)| (*property, verdict.to_string()))
             .collect();
         assert_eq!(got, declared, "scenario {name}");
     }

@@ -2,12 +2,13 @@
 //! incident's words, never `Debug` output, and the empty endpoint said plainly.
 
 use dnsrace_checker::{check, replay, CheckOptions, Verdict};
+use dnsrace_core::Scenario;
 use dnsrace_core::{Model, Presentation};
-use dynamodb_dns::{DnsModel, Scenario};
+use dynamodb_dns::{DnsModel, DynamoDbDns};
 use stateright::Path;
 
 fn smallest_race() -> DnsModel {
-    Scenario::builtin("smallest-race")
+    Scenario::builtin(&DynamoDbDns, "smallest-race")
         .expect("a built-in scenario")
         .expect("it parses")
         .config

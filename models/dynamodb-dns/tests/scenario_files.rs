@@ -1,7 +1,12 @@
 //! Scenario files: every shipped file is registered and parses, and every kind of bad
 //! input is refused with a message that names the field and what is allowed.
 
-use dynamodb_dns::{DnsConfig, Freshness, Repair, Scenario, ScenarioError, Variant, SCENARIOS};
+use dnsrace_core::{Scenario, ScenarioError};
+use dynamodb_dns::{DnsConfig, DynamoDbDns, Freshness, Repair, Variant, SCENARIOS};
+
+fn parse(name: &str, text: &str) -> Result<Scenario<DnsConfig>, ScenarioError> {
+    Scenario::parse(&DynamoDbDns, name, text)
+}
 
 #[test]
 fn every_file_in_the_scenarios_folder_is_registered_and_parses() {
@@ -17,21 +22,20 @@ fn every_file_in_the_scenarios_folder_is_registered_and_parses() {
     registered.sort();
     assert_eq!(on_disk, registered);
     for (name, text) in SCENARIOS {
-        let scenario = Scenario::parse(name, text).unwrap_or_else(|e| panic!("{name}: {e}"));
-        scenario.config.validate().expect("in range");
+        let scenario = parse(name, text).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert!(!scenario.expect.is_empty(), "{name} declares no verdicts");
     }
 }
 
 #[test]
 fn outage_is_the_default_configuration() {
-    let outage = Scenario::builtin("outage").unwrap().unwrap();
+    let outage = Scenario::builtin(&DynamoDbDns, "outage").unwrap().unwrap();
     assert_eq!(outage.config, DnsConfig::default());
 }
 
 #[test]
 fn fields_left_out_take_their_documented_defaults() {
-    let scenario = Scenario::parse("t", "description = \"x\"\n[model]\nenactors = 2\n").unwrap();
+    let scenario = parse("t", "description = \"x\"\n[model]\nenactors = 2\n").unwrap();
     assert_eq!(
         scenario.config,
         DnsConfig {
@@ -42,7 +46,7 @@ fn fields_left_out_take_their_documented_defaults() {
 }
 
 fn error_of(text: &str) -> String {
-    Scenario::parse("bad", text).unwrap_err().to_string()
+    parse("bad", text).unwrap_err().to_string()
 }
 
 #[test]
@@ -54,18 +58,24 @@ fn an_unknown_field_is_named_with_the_allowed_ones() {
 
 #[test]
 fn a_value_out_of_range_names_the_field_and_the_range() {
-    let error = Scenario::parse("bad", "description = \"x\"\n[model]\nenactors = 9\n").unwrap_err();
-    assert!(matches!(error, ScenarioError::OutOfRange(_)));
+    let error = parse("bad", "description = \"x\"\n[model]\nenactors = 9\n").unwrap_err();
+    assert!(
+        matches!(&error, ScenarioError::AtLine { line: 3, error, .. } if matches!(**error, ScenarioError::BadValue { .. })),
+        "{error:?}"
+    );
     assert_eq!(
         error.to_string(),
-        "field `model.enactors` is 9, but it must be a whole number from 1 to 5"
+        "line 3 (`enactors = 9`): field `model.enactors` is 9, but it must be a whole number from 1 to 5"
     );
 }
 
 #[test]
 fn an_unknown_variant_lists_the_variants() {
     let message = error_of("description = \"x\"\n[model]\nvariant = \"quick-fix\"\n");
-    assert!(message.contains("unknown variant `quick-fix`"), "{message}");
+    assert!(
+        message.contains("field `model.variant` is `quick-fix`"),
+        "{message}"
+    );
     assert!(message.contains("as-built"), "{message}");
 }
 
@@ -79,7 +89,9 @@ fn malformed_toml_is_a_syntax_error_with_a_position() {
 fn an_expectation_for_an_unknown_property_lists_the_properties() {
     let message = error_of("description = \"x\"\n[expect]\n\"record empty\" = \"holds\"\n");
     assert!(
-        message.starts_with("field `expect.\"record empty\"`: no such property"),
+        message.starts_with(
+            "line 3 (`\"record empty\" = \"holds\"`): field `expect.\"record empty\"`: no such property"
+        ),
         "{message}"
     );
     assert!(
@@ -94,7 +106,7 @@ fn a_verdict_that_does_not_fit_the_property_says_what_fits() {
         error_of("description = \"x\"\n[expect]\n\"clean-up deletes a plan\" = \"holds\"\n");
     assert_eq!(
         message,
-        "field `expect.\"clean-up deletes a plan\"` is \"holds\", but it must be \"reached\" or \"not reached\""
+        "line 3 (`\"clean-up deletes a plan\" = \"holds\"`): field `expect.\"clean-up deletes a plan\"` is \"holds\", but it must be \"reached\" or \"not reached\""
     );
 }
 
@@ -106,7 +118,7 @@ fn a_missing_description_is_refused() {
 
 #[test]
 fn every_new_field_is_read_into_the_config() {
-    let scenario = Scenario::parse(
+    let scenario = parse(
         "t",
         "description = \"x\"\n\
          [model]\n\
@@ -144,7 +156,7 @@ fn every_new_variant_is_read_by_its_name() {
             "description = \"x\"\n[model]\nvariant = \"{}\"\n",
             variant.name()
         );
-        let scenario = Scenario::parse("t", &text).unwrap();
+        let scenario = parse("t", &text).unwrap();
         assert_eq!(scenario.config.variant, variant);
     }
 }
@@ -163,7 +175,7 @@ fn a_story_is_read_beat_by_beat() {
         "ends_violating = [\"endpoint record never empty\", \"always recoverable\"]",
         "[\"Planner produces generation 2\"]",
     );
-    let story = Scenario::parse("t", &text).unwrap().story.unwrap();
+    let story = parse("t", &text).unwrap().story.unwrap();
     assert_eq!(
         story.ends_violating,
         ["endpoint record never empty", "always recoverable"]
@@ -203,4 +215,26 @@ fn a_story_may_not_end_violating_a_sometimes_property() {
         assert!(allowed.contains(endable), "{message}");
     }
     assert!(!allowed.contains("clean-up deletes a plan"), "{message}");
+}
+
+#[test]
+fn a_positional_array_or_a_table_for_a_parameter_is_refused() {
+    let message = error_of("description = \"x\"\nmodel = [1, 1, 1, 0, true, \"recommended\"]\n");
+    assert!(message.contains("field `model` is an array"), "{message}");
+    let message = error_of("description = \"x\"\n[model]\nvariant = { guarded-delete = {} }\n");
+    assert!(
+        message.contains("field `model.variant` is a table"),
+        "{message}"
+    );
+    assert!(message.contains("line 3"), "{message}");
+}
+
+#[test]
+fn the_scale_leaves_the_variant_out() {
+    use dnsrace_core::ModelDefinition;
+    assert_eq!(
+        DynamoDbDns.describe_scale(&DnsConfig::default()),
+        "3 Enactors, 2 endpoints, 5 generations, clean-up threshold 2, operator repair off, \
+         freshness endpoint-alias, no faults"
+    );
 }

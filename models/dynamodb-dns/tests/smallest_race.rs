@@ -3,7 +3,8 @@
 
 use dnsrace_checker::{check, CheckOptions, Completeness, Verdict};
 use dnsrace_core::Presentation;
-use dynamodb_dns::{DnsConfig, Scenario};
+use dnsrace_core::Scenario;
+use dynamodb_dns::{DnsConfig, DynamoDbDns};
 
 /// Verdicts of the three safety properties, in registry order.
 fn safety_verdicts(config: DnsConfig) -> Vec<Verdict> {
@@ -25,7 +26,10 @@ fn safety_verdicts(config: DnsConfig) -> Vec<Verdict> {
 }
 
 fn smallest_race() -> DnsConfig {
-    Scenario::builtin("smallest-race").unwrap().unwrap().config
+    Scenario::builtin(&DynamoDbDns, "smallest-race")
+        .unwrap()
+        .unwrap()
+        .config
 }
 
 #[test]

@@ -3,7 +3,8 @@
 
 use dnsrace_checker::{check_with_liveness, CheckOptions, Report, Verdict};
 use dnsrace_core::Presentation;
-use dynamodb_dns::{DnsConfig, Freshness, Repair, Scenario, Variant, SCENARIOS};
+use dnsrace_core::Scenario;
+use dynamodb_dns::{DnsConfig, DynamoDbDns, Freshness, Repair, Variant, SCENARIOS};
 
 fn run(config: DnsConfig, symmetry: bool, liveness: bool) -> Report {
     let model = config.into_model();
@@ -40,7 +41,7 @@ fn assert_same_but_smaller(what: &str, on: &Report, off: &Report) -> f64 {
 #[test]
 fn every_scenario_gets_the_same_verdicts_and_traces_with_and_without_symmetry() {
     for (name, text) in SCENARIOS {
-        let scenario = Scenario::parse(name, text).unwrap();
+        let scenario = Scenario::parse(&DynamoDbDns, name, text).unwrap();
         let on = run(scenario.config, true, false);
         let off = run(scenario.config, false, false);
         let factor = assert_same_but_smaller(name, &on, &off);
@@ -56,7 +57,7 @@ fn every_scenario_gets_the_same_verdicts_and_traces_with_and_without_symmetry() 
 #[test]
 fn liveness_verdicts_are_the_same_with_and_without_symmetry() {
     for name in ["smallest-race", "single-enactor"] {
-        let scenario = Scenario::builtin(name).unwrap().unwrap();
+        let scenario = Scenario::builtin(&DynamoDbDns, name).unwrap().unwrap();
         let on = run(scenario.config, true, true);
         let off = run(scenario.config, false, true);
         for (a, b) in on.properties.iter().zip(&off.properties) {

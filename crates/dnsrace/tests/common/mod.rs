@@ -179,19 +179,24 @@ pub fn verdict_table(stdout: &str) -> Vec<Row> {
         .collect()
 }
 
-/// The three safety (`always`) properties of the DynamoDB DNS model.
-pub const SAFETY_PROPERTIES: [&str; 3] = [
-    "endpoint record never empty",
-    "no older plan overwrites newer",
-    "active plan never deleted",
-];
+/// The safety (`always`) properties of the DynamoDB DNS model, from its registry (so a
+/// property added there is expected here too).
+pub fn safety_properties() -> Vec<&'static str> {
+    properties_of_kind(dnsrace_core::PropertyKind::Always)
+}
 
-/// The three reachability (`sometimes`) properties of the DynamoDB DNS model.
-pub const SOMETIMES_PROPERTIES: [&str; 3] = [
-    "some enactor applies a plan to every endpoint",
-    "clean-up deletes a plan",
-    "every endpoint serves the newest plan",
-];
+/// The reachability (`sometimes`) properties of the DynamoDB DNS model, from its registry.
+pub fn sometimes_properties() -> Vec<&'static str> {
+    properties_of_kind(dnsrace_core::PropertyKind::Sometimes)
+}
+
+fn properties_of_kind(kind: dnsrace_core::PropertyKind) -> Vec<&'static str> {
+    dynamodb_dns::PROPERTIES
+        .iter()
+        .filter(|p| p.kind == kind)
+        .map(|p| p.name)
+        .collect()
+}
 
 /// The scenarios shipped with the model.
 pub const SCENARIOS: [&str; 4] = ["outage", "smallest-race", "single-enactor", "outage-story"];
