@@ -29,3 +29,13 @@ pub fn shorten(input: &str) -> String {
         Some((end, _)) => format!("{}… ({} characters)", &input[..end], input.chars().count()),
     }
 }
+
+/// One line of a message, cut to its first 200 characters when longer (with how long it
+/// was).
+pub fn shorten_line(line: &str) -> String {
+    const KEEP: usize = 200;
+    match line.char_indices().nth(KEEP) {
+        None => line.to_string(),
+        Some((end, _)) => format!("{}… ({} characters)", &line[..end], line.chars().count()),
+    }
+}

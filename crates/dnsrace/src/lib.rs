@@ -228,6 +228,27 @@ fn model_named(arguments: &[std::ffi::OsString]) -> Option<String> {
     None
 }
 
+/// Prints clap's message and exits: `--help` and `--version` on stdout with 0, a usage
+/// error on stderr with 2, each line cut short so that a huge argument is not echoed
+/// whole.
+fn exit_on_clap_error(error: clap::Error) -> ! {
+    use clap::error::ErrorKind;
+    if matches!(
+        error.kind(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+    ) {
+        error.exit();
+    }
+    let message = error.to_string();
+    let lines: Vec<String> = message
+        .trim_end()
+        .lines()
+        .map(cli_error::shorten_line)
+        .collect();
+    complain(&lines.join("\n"));
+    std::process::exit(i32::from(EXIT_USAGE));
+}
+
 /// Finds the model the arguments name, builds the command line with its flags, parses
 /// and runs.
 fn parse_and_run(models: &[&dyn RegisteredModel]) -> Result<u8, UsageError> {
@@ -250,8 +271,10 @@ fn parse_and_run(models: &[&dyn RegisteredModel]) -> Result<u8, UsageError> {
         })?,
     };
     let command = model_args::with_model_flags(Cli::command(), model, models);
-    let matches = command.get_matches_from(arguments);
-    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|error| error.exit());
+    let matches = command
+        .try_get_matches_from(arguments)
+        .unwrap_or_else(|error| exit_on_clap_error(error));
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|error| exit_on_clap_error(error));
     let sub = matches
         .subcommand()
         .map(|(_, sub)| sub.clone())

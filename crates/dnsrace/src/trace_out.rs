@@ -47,9 +47,9 @@ impl TraceArgs {
         self.trace_format.is_some() && self.trace_out.is_none()
     }
 
-    /// Refuses what cannot work before a long check starts: a FILE in a folder that does
-    /// not exist or that is a folder, and `--trace-format` alone with `--json` (both
-    /// would own stdout).
+    /// Refuses what cannot work before a long check starts: a FILE that cannot be written
+    /// (see [`check_writable`]), and `--trace-format` alone with `--json` (both would own
+    /// stdout).
     pub fn validate(&self, json: bool) -> Result<(), UsageError> {
         if json && self.replaces_report() {
             return Err(UsageError::new(
@@ -60,21 +60,7 @@ impl TraceArgs {
         let Some(path) = &self.trace_out else {
             return Ok(());
         };
-        if path.is_dir() {
-            return Err(UsageError::new(format!(
-                "--trace-out `{}` is a folder: give the path of a file",
-                path.display()
-            )));
-        }
-        let folder = path.parent().filter(|p| !p.as_os_str().is_empty());
-        if let Some(folder) = folder.filter(|folder| !folder.is_dir()) {
-            return Err(UsageError::new(format!(
-                "--trace-out `{}`: the folder `{}` does not exist",
-                path.display(),
-                folder.display()
-            )));
-        }
-        Ok(())
+        check_writable("--trace-out", path)
     }
 
     fn format_for(&self, path: Option<&Path>) -> TraceFormat {
@@ -128,6 +114,43 @@ impl TraceArgs {
                     format.name()
                 ));
                 Ok(())
+            }
+        }
+    }
+}
+
+/// Refuses, before any work, an output path that cannot take a file: a folder, a FIFO or
+/// a device (writing to one could block or fail after the whole check), a folder that
+/// does not exist, a name the file system refuses, or a file without write permission.
+/// A path that does not exist yet is created and removed again, to ask the file system.
+pub fn check_writable(flag: &str, path: &Path) -> Result<(), UsageError> {
+    let shown = crate::cli_error::shorten(&path.display().to_string());
+    let refuse = |why: String| Err(UsageError::new(format!("{flag} `{shown}`{why}")));
+    match std::fs::metadata(path) {
+        Ok(metadata) if metadata.is_dir() => refuse(" is a folder: give the path of a file".into()),
+        Ok(metadata) if !metadata.is_file() => {
+            refuse(" is not a regular file (a FIFO or a device): give the path of a file".into())
+        }
+        Ok(_) => match std::fs::OpenOptions::new().append(true).open(path) {
+            Ok(_) => Ok(()),
+            Err(error) => refuse(format!(" cannot be written: {error}")),
+        },
+        Err(_) => {
+            let folder = path.parent().filter(|p| !p.as_os_str().is_empty());
+            if let Some(folder) = folder.filter(|folder| !folder.is_dir()) {
+                let folder = crate::cli_error::shorten(&folder.display().to_string());
+                return refuse(format!(": the folder `{folder}` does not exist"));
+            }
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(path)
+            {
+                Ok(_) => {
+                    let _ = std::fs::remove_file(path);
+                    Ok(())
+                }
+                Err(error) => refuse(format!(" cannot be created: {error}")),
             }
         }
     }
