@@ -1,5 +1,6 @@
-//! `dnsrace`: model-check the DynamoDB DNS race of October 2025 (and the models
-//! registered beside it). See the library's documentation for the commands.
+//! `dnsrace`: model-check the DynamoDB DNS race of October 2025, and the models
+//! registered beside it. The commands live in the `dnsrace-cli` library; this binary is
+//! its registry.
 
 use std::process::ExitCode;
 
@@ -8,5 +9,9 @@ use std::process::ExitCode;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    dnsrace::main_with(&[&dynamodb_dns::DynamoDbDns])
+    dnsrace_cli::main_with(&[
+        &dynamodb_dns::DynamoDbDns,
+        // The example of docs/adding-a-model.md, listed so that it can be tried here too.
+        &own_model::StaleConfigWrite,
+    ])
 }

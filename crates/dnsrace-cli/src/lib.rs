@@ -7,7 +7,7 @@
 //!
 //! ```ignore
 //! fn main() -> std::process::ExitCode {
-//!     dnsrace::main_with(&[&my_model::MyModel])
+//!     dnsrace_cli::main_with(&[&my_model::MyModel])
 //! }
 //! ```
 //!
