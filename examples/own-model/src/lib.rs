@@ -27,8 +27,8 @@
 use std::fmt::{self, Display, Formatter};
 
 use dnsrace_core::{
-    Choice, DescribedProperty, ModelDefinition, Parameter, ParameterKind, Presentation, Setting,
-    Value, Variable,
+    Choice, DescribedProperty, Message, ModelDefinition, Parameter, ParameterKind, Presentation,
+    Setting, Value, Variable,
 };
 use stateright::{Model, Property};
 
@@ -159,6 +159,14 @@ pub struct DeployModel {
     pub config: DeployConfig,
 }
 
+impl DeployModel {
+    /// Whether the config store refuses a put of `release` while it holds `held`: only
+    /// `conditional-put`'s store compares the two, inside the write itself.
+    pub fn refuses(&self, release: u8, held: u8) -> bool {
+        self.config.variant == Variant::ConditionalPut && release <= held
+    }
+}
+
 impl Model for DeployModel {
     type State = DeployState;
     type Action = Step;
@@ -208,9 +216,7 @@ impl Model for DeployModel {
                     return None;
                 };
                 next.deployers[index] = Phase::Idle;
-                let refused =
-                    self.config.variant == Variant::ConditionalPut && release <= state.store;
-                if !refused {
+                if !self.refuses(release, state.store) {
                     next.went_down |= release < state.store;
                     next.store = release;
                 }
@@ -254,17 +260,36 @@ fn release(release: u8) -> Value {
     }
 }
 
+/// "release 2", or "no release" for none.
+fn in_words(release: u8) -> String {
+    match release {
+        0 => "no release".to_string(),
+        n => format!("release {n}"),
+    }
+}
+
+/// The release a deployer holds (0: none).
+fn held(phase: Phase) -> u8 {
+    match phase {
+        Phase::Idle => 0,
+        Phase::Read(release) | Phase::Rechecked(release) => release,
+    }
+}
+
 impl Presentation for DeployModel {
     fn variables(&self, state: &DeployState) -> Vec<Variable> {
         let deployers = state.deployers.iter().enumerate().map(|(index, phase)| {
-            let (words, held) = match phase {
-                Phase::Idle => ("idle", 0),
-                Phase::Read(r) => ("read", *r),
-                Phase::Rechecked(r) => ("rechecked", *r),
+            let words = match phase {
+                Phase::Idle => "idle",
+                Phase::Read(_) => "read",
+                Phase::Rechecked(_) => "rechecked",
             };
             (
                 Value::str(format!("Deployer {}", index + 1)),
-                Value::record([("phase", Value::str(words)), ("release", release(held))]),
+                Value::record([
+                    ("phase", Value::str(words)),
+                    ("release", release(held(*phase))),
+                ]),
             )
         });
         vec![
@@ -290,31 +315,75 @@ impl Presentation for DeployModel {
             Step::Read(i) => format!("Deployer {} reads release {}", i + 1, before.published),
             Step::Recheck(i) => match after.deployers[i] {
                 Phase::Idle => format!(
-                    "Deployer {} re-reads the store: it holds release {}, drops its own",
+                    "Deployer {} re-reads the store: it holds {}, drops its own",
                     i + 1,
-                    before.store
+                    in_words(before.store)
                 ),
                 _ => format!(
-                    "Deployer {} re-reads the store: release {} is older, goes on",
+                    "Deployer {} re-reads the store: it holds {}, goes on",
                     i + 1,
-                    before.store
+                    in_words(before.store)
                 ),
             },
             Step::Put(i) => {
-                let (Phase::Read(r) | Phase::Rechecked(r)) = before.deployers[i] else {
-                    return format!("Deployer {} writes", i + 1);
-                };
-                match after.store == before.store && r != before.store {
+                let r = held(before.deployers[i]);
+                match self.refuses(r, before.store) {
                     true => format!(
-                        "Config store refuses deployer {}'s release {}: it holds {}",
+                        "Config store refuses deployer {}'s release {r}: it holds {}",
                         i + 1,
-                        r,
                         before.store
                     ),
                     false => format!("Deployer {} writes release {r} to the config store", i + 1),
                 }
             }
         }
+    }
+
+    /// The lifelines of a sequence diagram (`check --trace-out FILE.mmd`): the pipeline,
+    /// the deployers, the store.
+    fn participants(&self) -> Vec<String> {
+        let deployers = (1..=self.config.deployers).map(|n| format!("Deployer {n}"));
+        std::iter::once("Pipeline".to_string())
+            .chain(deployers)
+            .chain(["Config store".to_string()])
+            .collect()
+    }
+
+    fn message(&self, before: &DeployState, step: &Step, after: &DeployState) -> Option<Message> {
+        let arrow = |from: String, to: String, label: String| Message { from, to, label };
+        let deployer = |i: usize| format!("Deployer {}", i + 1);
+        let (pipeline, store) = ("Pipeline".to_string(), "Config store".to_string());
+        Some(match *step {
+            Step::Publish => arrow(
+                pipeline.clone(),
+                pipeline,
+                format!("publish release {}", after.published),
+            ),
+            Step::Read(i) => arrow(
+                pipeline,
+                deployer(i),
+                format!("newest is release {}", before.published),
+            ),
+            Step::Recheck(i) => arrow(
+                store,
+                deployer(i),
+                match after.deployers[i] {
+                    Phase::Idle => format!("holds {}: drop yours", in_words(before.store)),
+                    _ => format!("holds {}", in_words(before.store)),
+                },
+            ),
+            Step::Put(i) => {
+                let r = held(before.deployers[i]);
+                let label = match self.refuses(r, before.store) {
+                    true => format!("put release {r}: refused, holds {}", before.store),
+                    false if r < before.store => {
+                        format!("put release {r} over newer release {}", before.store)
+                    }
+                    false => format!("put release {r}"),
+                };
+                arrow(deployer(i), store, label)
+            }
+        })
     }
 
     fn described_properties(&self) -> Vec<DescribedProperty<Self>> {
@@ -402,18 +471,19 @@ impl ModelDefinition for StaleConfigWrite {
         match parameter {
             "deployers" => Setting::Count(config.deployers.into()),
             "releases" => Setting::Count(config.releases.into()),
-            _ => Setting::Choice(
+            "variant" => Setting::Choice(
                 VARIANTS
                     .iter()
                     .find(|(variant, _)| *variant == config.variant)
                     .map_or("as-built", |(_, choice)| choice.name),
             ),
+            other => unreachable!("not a parameter of stale-config-write: {other}"),
         }
     }
 
     fn set(&self, config: &mut DeployConfig, parameter: &str, value: Setting) {
+        // The command line checked `value` against PARAMETERS: kind and range.
         match (parameter, value) {
-            // The ranges were checked against PARAMETERS.
             ("deployers", Setting::Count(count)) => config.deployers = count as u8,
             ("releases", Setting::Count(count)) => config.releases = count as u8,
             ("variant", Setting::Choice(name)) => {
@@ -421,7 +491,9 @@ impl ModelDefinition for StaleConfigWrite {
                     config.variant = *variant;
                 }
             }
-            _ => {}
+            (other, value) => {
+                unreachable!("not a setting of stale-config-write: {other} = {value}")
+            }
         }
     }
 
@@ -435,5 +507,14 @@ impl ModelDefinition for StaleConfigWrite {
 
     fn declared_verdicts(&self) -> Option<&'static str> {
         Some(include_str!("../variants.toml"))
+    }
+
+    /// With one deployer, or one release, no write can be stale: every variant holds, and
+    /// `variants.toml` says so in its `no-race` tables.
+    fn expectation_context(&self, config: &DeployConfig) -> String {
+        match config.deployers < 2 || config.releases < 2 {
+            true => "no-race".to_string(),
+            false => "default".to_string(),
+        }
     }
 }
