@@ -828,12 +828,9 @@ enum Bound {
     MaxMemory = 5,
 }
 
-/// The process's resident memory in bytes, from `/proc/self/statm` (Linux); `None`
-/// elsewhere.
+/// The process's resident memory in bytes; `None` where the system does not say.
 pub fn resident_memory() -> Option<u64> {
-    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
-    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
-    Some(pages * 4096)
+    memory_stats::memory_stats().map(|stats| stats.physical_mem as u64)
 }
 
 /// Watches the clock, the stop flag and memory, and carries the first bound hit to every
@@ -843,7 +840,8 @@ struct Watch<'a> {
     deadline: Option<Instant>,
     stop: Option<&'a AtomicBool>,
     max_memory: Option<u64>,
-    /// Milliseconds since `started` of the last memory reading.
+    /// One more than the milliseconds since `started` of the last memory reading; 0
+    /// before the first, so that a search over the cap from the start stops at once.
     memory_read: AtomicU64,
     hit: AtomicU8,
 }
@@ -872,9 +870,9 @@ impl Watch<'_> {
         {
             self.raise(Bound::Timeout);
         } else if let Some(max) = self.max_memory {
-            let now = self.started.elapsed().as_millis() as u64;
+            let now = self.started.elapsed().as_millis() as u64 + 1;
             let last = self.memory_read.load(Ordering::Relaxed);
-            if now >= last + 50
+            if (last == 0 || now >= last + 50)
                 && self
                     .memory_read
                     .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)

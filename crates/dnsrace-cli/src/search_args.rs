@@ -61,30 +61,21 @@ fn parse_positive(text: &str) -> Result<usize, String> {
     }
 }
 
-/// Parses `30`, `30s`, `1.5m` or `2h`: at least a microsecond, at most a year.
+/// Parses `30` (seconds), `30s`, `500ms`, `10m30s` or `2h`: at least a microsecond, at most
+/// a year.
 pub(crate) fn parse_duration(text: &str) -> Result<Duration, String> {
-    const HELP: &str =
-        "use seconds (`30`, `30s`), minutes (`5m`) or hours (`1h`), from 0.000001s to a year";
+    const HELP: &str = "use seconds (`30`, `30s`), minutes (`5m`), hours (`1h`) or a sum \
+                        (`10m30s`), from 1us to a year";
     let text = text.trim();
-    let (number, unit) = match text.find(|c: char| !c.is_ascii_digit() && c != '.') {
-        Some(split) => text.split_at(split),
-        None => (text, "s"),
+    let duration = match text.parse::<u64>() {
+        Ok(seconds) => Duration::from_secs(seconds),
+        Err(_) => humantime::parse_duration(text)
+            .map_err(|_| format!("`{text}` is not a duration: {HELP}"))?,
     };
-    let scale = match unit {
-        "ms" => 0.001,
-        "s" => 1.0,
-        "m" => 60.0,
-        "h" => 3600.0,
-        _ => return Err(format!("`{text}` is not a duration: {HELP}")),
-    };
-    let seconds = number
-        .parse::<f64>()
-        .map_err(|_| format!("`{text}` is not a duration: {HELP}"))?
-        * scale;
-    if !(0.000_001..=365.0 * 24.0 * 3600.0).contains(&seconds) {
+    if !(Duration::from_micros(1)..=Duration::from_secs(365 * 24 * 3600)).contains(&duration) {
         return Err(format!("`{text}` is out of range: {HELP}"));
     }
-    Ok(Duration::from_secs_f64(seconds))
+    Ok(duration)
 }
 
 fn parse_switch(text: &str) -> Result<bool, String> {
@@ -95,27 +86,16 @@ fn parse_switch(text: &str) -> Result<bool, String> {
     }
 }
 
-/// Parses `1000000`, `512K`, `512M`, `4G` (powers of 1024): at least 1 MiB.
+/// Parses `1000000`, `512K`, `512M`, `4G`, `1.5GiB` (K, M and G are powers of 1024, as in
+/// `ulimit` and `free`): at least 1 MiB.
 fn parse_size(text: &str) -> Result<u64, String> {
     const HELP: &str = "use bytes (`1000000000`) or K, M, G (`512M`, `4G`), at least 1M";
-    let text = text.trim();
-    let (number, unit) = match text.find(|c: char| !c.is_ascii_digit() && c != '.') {
-        Some(split) => text.split_at(split),
-        None => (text, ""),
-    };
-    let scale: f64 = match unit.to_ascii_uppercase().trim_end_matches(['B', 'I']) {
-        "" => 1.0,
-        "K" => 1024.0,
-        "M" => 1024.0 * 1024.0,
-        "G" => 1024.0 * 1024.0 * 1024.0,
-        _ => return Err(format!("`{text}` is not a size: {HELP}")),
-    };
-    let bytes = number
-        .parse::<f64>()
-        .map_err(|_| format!("`{text}` is not a size: {HELP}"))?
-        * scale;
-    if !(1024.0 * 1024.0..=1e15).contains(&bytes) {
+    let bytes = parse_size::Config::new()
+        .with_binary()
+        .parse_size(text.trim())
+        .map_err(|_| format!("`{text}` is not a size: {HELP}"))?;
+    if !(1024 * 1024..=1_000_000_000_000_000).contains(&bytes) {
         return Err(format!("`{text}` is out of range: {HELP}"));
     }
-    Ok(bytes as u64)
+    Ok(bytes)
 }
