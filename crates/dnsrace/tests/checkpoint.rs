@@ -8,10 +8,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{assert_rejected, dnsrace, workspace_root};
+use common::{assert_rejected, dnsrace, workspace_root, RACE_PROPERTIES};
 
 /// A configuration the test build checks exhaustively in a second or two, in about 55
-/// levels: enough level boundaries to stop and kill it between them.
+/// levels: enough level boundaries to stop and kill it between them. The race's three
+/// safety properties hold in it (named, so that a property added to the registry leaves
+/// the run as it is).
 const MODEL: &[&str] = &[
     "--enactors",
     "2",
@@ -29,6 +31,7 @@ const MODEL: &[&str] = &[
 
 fn args(extra: &[&str]) -> Vec<String> {
     let mut all = vec!["check".to_string()];
+    all.extend(RACE_PROPERTIES.iter().map(|arg| arg.to_string()));
     all.extend(MODEL.iter().map(|arg| arg.to_string()));
     all.extend(extra.iter().map(|arg| arg.to_string()));
     all
@@ -165,7 +168,7 @@ fn stopped_by_a_bound_or_ctrl_c_and_resumed_gives_the_uninterrupted_report() {
     let expected = uninterrupted(&[]);
     let dir = scratch("bound");
     let path = dir.to_str().unwrap();
-    for bound in [["--max-states", "50000"], ["--timeout", "0.000001s"]] {
+    for bound in [["--max-states", "50000"], ["--timeout", "1us"]] {
         let _ = std::fs::remove_dir_all(&dir);
         let mut stopped = vec!["--checkpoint", path];
         stopped.extend(bound);

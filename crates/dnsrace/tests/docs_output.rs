@@ -27,6 +27,11 @@ struct Example {
     expected: Vec<(usize, String)>,
     /// The 1-based line of the block's closing fence (or the end of the doc).
     end: usize,
+    /// The lines that hold the quoted output, 1-based, `start..end`: what blessing
+    /// replaces.
+    output: std::ops::Range<usize>,
+    /// The block's indentation, which blessing puts back.
+    indent: usize,
 }
 
 /// The quoted runs of `markdown`. `file` names it in error messages.
@@ -47,7 +52,7 @@ fn examples(file: &str, markdown: &str) -> Result<Vec<Example>, String> {
             body.push((number, fence.strip_indent(line)));
         }
         if fence.info.split_whitespace().next() == Some("text") {
-            found.extend(examples_in_block(file, &body, end)?);
+            found.extend(examples_in_block(file, &body, end, fence.indent)?);
         }
     }
     Ok(found)
@@ -103,6 +108,7 @@ fn examples_in_block(
     file: &str,
     body: &[(usize, &str)],
     end: usize,
+    indent: usize,
 ) -> Result<Vec<Example>, String> {
     let mut found = Vec::new();
     if !body.first().is_some_and(|(_, line)| is_command(line)) {
@@ -111,11 +117,13 @@ fn examples_in_block(
     let mut rest = body.iter().copied().peekable();
     while let Some((line, first)) = rest.next() {
         let mut command = first["$ ".len()..].trim_end().to_string();
+        let mut last_command_line = line;
         while command.ends_with('\\') {
             command.pop();
-            let (_, next) = rest.next().ok_or_else(|| {
+            let (number, next) = rest.next().ok_or_else(|| {
                 format!("{file}:{line}: the command ends in `\\` at the end of the block")
             })?;
+            last_command_line = number;
             command.push(' ');
             command.push_str(next.trim());
         }
@@ -126,12 +134,15 @@ fn examples_in_block(
         while let Some((number, text)) = rest.next_if(|(_, text)| !is_command(text)) {
             expected.push((number, text.to_string()));
         }
+        let output_end = rest.peek().map_or(end, |(number, _)| *number);
         found.push(Example {
             line,
             command,
             args: words,
             expected,
             end,
+            output: last_command_line + 1..output_end,
+            indent,
         });
     }
     Ok(found)
@@ -273,7 +284,11 @@ fn compare(file: &str, example: &Example, stdout: &str) -> Result<(), String> {
 
 /// Runs `example` and compares its stdout with the doc.
 fn check_example(file: &str, example: &Example) -> Result<(), String> {
-    let run = dnsrace(&example.args);
+    check_run(file, example, &dnsrace(&example.args))
+}
+
+/// Compares `run` of `example` with the doc.
+fn check_run(file: &str, example: &Example, run: &common::Run) -> Result<(), String> {
     if run.stderr.contains("panicked") {
         return Err(format!(
             "{file}:{}: `$ {}` panicked:\n{}",
@@ -313,30 +328,80 @@ fn doc_files() -> Vec<(String, String)> {
         .collect()
 }
 
+/// Set to rewrite every out-of-date quoted run with what dnsrace prints now (a quote
+/// that elides lines with `...` is left for a person). Review the diff before committing.
+const BLESS: &str = "DNSRACE_BLESS";
+
 #[test]
 fn output_quoted_in_the_docs_is_what_dnsrace_prints() {
+    let bless = std::env::var_os(BLESS).is_some();
     let mut failures = Vec::new();
     let mut checked = 0;
     for (file, text) in doc_files() {
+        let mut stale = Vec::new();
         match examples(&file, &text) {
             Ok(examples) => {
                 for example in examples {
                     checked += 1;
-                    if let Err(failure) = check_example(&file, &example) {
-                        failures.push(failure);
+                    let run = dnsrace(&example.args);
+                    if let Err(failure) = check_run(&file, &example, &run) {
+                        match bless && !quotes_an_elision(&example) {
+                            true => stale.push((example, run.stdout)),
+                            false => failures.push(failure),
+                        }
                     }
                 }
             }
             Err(error) => failures.push(error),
         }
+        if !stale.is_empty() {
+            let path = workspace_root().join(&file);
+            std::fs::write(&path, blessed(&text, &stale))
+                .unwrap_or_else(|error| panic!("cannot write {}: {error}", path.display()));
+            eprintln!("{file}: {} quoted run(s) rewritten", stale.len());
+        }
     }
     eprintln!("{checked} quoted dnsrace runs checked");
     assert!(
         failures.is_empty(),
-        "{} quoted run(s) are out of date:\n\n{}",
+        "{} quoted run(s) are out of date (`{BLESS}=1 cargo test -p dnsrace --test \
+         docs_output` rewrites them):\n\n{}",
         failures.len(),
         failures.join("\n\n")
     );
+}
+
+fn quotes_an_elision(example: &Example) -> bool {
+    example.expected.iter().any(|(_, line)| line == ELISION)
+}
+
+/// `markdown` with the output of each of `stale` replaced by what dnsrace printed,
+/// keeping the block's indentation and the blank lines that separate runs.
+fn blessed(markdown: &str, stale: &[(Example, String)]) -> String {
+    let mut lines: Vec<String> = markdown.lines().map(String::from).collect();
+    let mut stale: Vec<&(Example, String)> = stale.iter().collect();
+    stale.sort_by_key(|(example, _)| std::cmp::Reverse(example.line));
+    for (example, stdout) in stale {
+        let trailing_blanks = example
+            .expected
+            .iter()
+            .rev()
+            .take_while(|(_, line)| line.trim().is_empty())
+            .count();
+        let indent = " ".repeat(example.indent);
+        let mut output: Vec<String> = stdout
+            .trim_end()
+            .lines()
+            .map(|line| match line.trim_end() {
+                "" => String::new(),
+                text => format!("{indent}{text}"),
+            })
+            .collect();
+        output.extend(std::iter::repeat_n(String::new(), trailing_blanks));
+        let range = example.output.start - 1..example.output.end - 1;
+        lines.splice(range, output);
+    }
+    lines.join("\n") + "\n"
 }
 
 const SAMPLE: &str = r#"# Title
@@ -406,6 +471,8 @@ fn scanner_finds_text_blocks_that_start_with_a_dnsrace_command() {
                     ),
                 ],
                 end: 11,
+                output: 7..11,
+                indent: 0,
             },
             Example {
                 line: 34,
@@ -418,6 +485,8 @@ fn scanner_finds_text_blocks_that_start_with_a_dnsrace_command() {
                 ],
                 expected: vec![(36, "line one".into())],
                 end: 39,
+                output: 36..37,
+                indent: 2,
             },
             Example {
                 line: 37,
@@ -425,6 +494,8 @@ fn scanner_finds_text_blocks_that_start_with_a_dnsrace_command() {
                 args: vec!["list".into()],
                 expected: vec![(38, "Models:".into())],
                 end: 39,
+                output: 38..39,
+                indent: 2,
             },
         ]
     );
@@ -438,6 +509,28 @@ fn scanner_finds_nothing_in_prose() {
     )
     .expect("prose parses");
     assert!(found.is_empty());
+}
+
+#[test]
+fn blessing_replaces_only_the_quoted_output_and_keeps_indentation_and_separators() {
+    let found = examples("SAMPLE.md", SAMPLE).expect("the sample parses");
+    let stale = vec![(
+        found.into_iter().nth(1).unwrap(),
+        "new one\nnew two\n".to_string(),
+    )];
+    let text = blessed(SAMPLE, &stale);
+    assert!(
+        text.contains(
+            "      --max-depth 3 'single-enactor'\n  new one\n  new two\n  $ dnsrace list\n"
+        ),
+        "{text}"
+    );
+    assert_eq!(text.lines().count(), SAMPLE.lines().count() + 1);
+    let again = examples("SAMPLE.md", &text).expect("the blessed sample parses");
+    assert_eq!(
+        again[1].expected,
+        vec![(36, "new one".into()), (37, "new two".into())]
+    );
 }
 
 #[test]

@@ -3,7 +3,16 @@
 
 mod common;
 
-use common::{assert_rejected, dnsrace, verdict_table};
+use common::{assert_rejected, dnsrace, verdict_table, RACE_PROPERTIES};
+
+/// `dnsrace sweep ARGS` for the race's three safety properties: the smallest
+/// configurations below are theirs, whatever properties are added to the registry.
+fn sweep(args: &[&str]) -> common::Run {
+    let mut all = vec!["sweep"];
+    all.extend(args);
+    all.extend(RACE_PROPERTIES);
+    dnsrace(&all)
+}
 
 /// The table `dnsrace sweep smallest-race` prints: for each violated property, the
 /// smallest Enactors / endpoints / generations, the shortest trace there, and the fewest
@@ -29,7 +38,7 @@ promela-fix           no older plan overwrites newer         2          1       
 
 #[test]
 fn every_violation_of_the_smallest_race_has_its_smallest_configuration() {
-    let run = dnsrace(&["sweep", "smallest-race", "--threads", "2"]);
+    let run = sweep(&["smallest-race", "--threads", "2"]);
     run.assert_code(0);
     assert!(
         run.stdout.starts_with(
@@ -117,7 +126,7 @@ fn json_gives_the_smallest_configuration_and_the_fewest_generations() {
 
 #[test]
 fn a_variant_without_violations_has_nothing_to_sweep() {
-    let run = dnsrace(&["sweep", "smallest-race", "--variant", "recommended"]);
+    let run = sweep(&["smallest-race", "--variant", "recommended"]);
     run.assert_code(0);
     assert!(
         run.stdout.contains(
@@ -126,7 +135,7 @@ fn a_variant_without_violations_has_nothing_to_sweep() {
         ),
         "{run}"
     );
-    let run = dnsrace(&["sweep", "single-enactor", "--variant", "as-built", "--json"]);
+    let run = sweep(&["single-enactor", "--variant", "as-built", "--json"]);
     run.assert_code(0);
     let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
     assert_eq!(json["findings"], serde_json::json!([]));

@@ -151,7 +151,16 @@ fn stateright_depth_deepening_confirms_the_outage_traces_are_shortest() {
             (name, r.trace.as_ref().unwrap().len() - 1)
         })
         .collect();
-    assert_eq!(violated.len(), 3);
+    for race in [
+        "endpoint record never empty",
+        "no older plan overwrites newer",
+        "active plan never deleted",
+    ] {
+        assert!(
+            violated.iter().any(|(name, _)| *name == race),
+            "{race}: {violated:?}"
+        );
+    }
     let within = |steps: usize| {
         DnsConfig::default()
             .into_model()
@@ -160,7 +169,7 @@ fn stateright_depth_deepening_confirms_the_outage_traces_are_shortest() {
             .spawn_bfs()
             .join()
     };
-    // The two lengths cover all three properties: two of them share one trace length.
+    // One search per trace length: properties with traces of the same length share it.
     for steps in violated
         .iter()
         .map(|(_, steps)| *steps)

@@ -10,12 +10,33 @@
 //! ```
 //!
 //! and the diff explained in the commit.
+//!
+//! The record names, on its first line, the properties its runs check: a property added to
+//! the registry later leaves every recorded run as it was (recording again adds it).
 
 use dnsrace_checker::{check_with_liveness, render_text_without_timing, CheckOptions};
 use dnsrace_core::Presentation;
 use dynamodb_dns::{DnsConfig, Freshness, Repair, Variant};
 
 const RECORDED: &str = include_str!("recorded-counts.txt");
+
+/// The first line of the record: the properties every recorded run checks.
+const PROPERTIES_LINE: &str = "# properties: ";
+
+/// The recorded runs, one per line, without the header.
+fn recorded_lines() -> impl Iterator<Item = &'static str> {
+    RECORDED.lines().filter(|line| !line.starts_with('#'))
+}
+
+/// The properties the record was made with, from its first line.
+fn recorded_properties() -> Vec<&'static str> {
+    let header = RECORDED
+        .lines()
+        .next()
+        .and_then(|line| line.strip_prefix(PROPERTIES_LINE))
+        .expect("tests/recorded-counts.txt starts with `# properties: `");
+    header.split("; ").collect()
+}
 
 /// FNV-1a, 64 bits: a digest that is the same on every machine and toolchain.
 fn digest(text: &str) -> u64 {
@@ -110,7 +131,7 @@ impl Run {
     }
 
     /// Checks the run's configuration: its key and what the check found.
-    fn check(&self) -> String {
+    fn check(&self, properties: &[&str]) -> String {
         let (enactors, endpoints, generations) = self.scale;
         let (_, base) = contexts()
             .into_iter()
@@ -129,9 +150,19 @@ impl Run {
         } else {
             Vec::new()
         };
+        let properties: Vec<_> = properties
+            .iter()
+            .map(|name| {
+                dynamodb_dns::property_spec(name)
+                    .unwrap_or_else(|| {
+                        panic!("the record checks `{name}`, which the registry no longer has")
+                    })
+                    .to_property()
+            })
+            .collect();
         let report = check_with_liveness(
             &model,
-            &model.described_properties(),
+            &properties,
             &liveness,
             &CheckOptions {
                 symmetry: self.symmetry,
@@ -182,8 +213,7 @@ fn distinct(line: &str) -> u64 {
 fn repeat_recorded(select: impl Fn(&str) -> bool) {
     let runs = every_run();
     let keys: Vec<String> = runs.iter().map(Run::key).collect();
-    let recorded_keys: Vec<String> = RECORDED
-        .lines()
+    let recorded_keys: Vec<String> = recorded_lines()
         .map(|line| line.split(' ').take(5).collect::<Vec<_>>().join(" "))
         .collect();
     assert_eq!(
@@ -192,8 +222,9 @@ fn repeat_recorded(select: impl Fn(&str) -> bool) {
     );
     let mut differences = Vec::new();
     let mut repeated = 0;
-    for recorded in RECORDED.lines().filter(|line| select(line)) {
-        let now = Run::parse(recorded).check();
+    let properties = recorded_properties();
+    for recorded in recorded_lines().filter(|line| select(line)) {
+        let now = Run::parse(recorded).check(&properties);
         repeated += 1;
         if now != recorded {
             differences.push(format!("recorded: {recorded}\n     now: {now}"));
@@ -211,7 +242,9 @@ fn repeat_recorded(select: impl Fn(&str) -> bool) {
 #[test]
 fn every_small_run_gives_the_recorded_counts_verdicts_and_traces() {
     if std::env::var_os("DNSRACE_RECORD").is_some() {
-        let lines: Vec<String> = every_run().iter().map(Run::check).collect();
+        let properties: Vec<&str> = dynamodb_dns::PROPERTIES.iter().map(|p| p.name).collect();
+        let mut lines = vec![format!("{PROPERTIES_LINE}{}", properties.join("; "))];
+        lines.extend(every_run().iter().map(|run| run.check(&properties)));
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/recorded-counts.txt");
         std::fs::write(path, lines.join("\n") + "\n").expect("write tests/recorded-counts.txt");
         return;

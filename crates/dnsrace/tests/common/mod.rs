@@ -185,6 +185,40 @@ pub fn safety_properties() -> Vec<&'static str> {
     properties_of_kind(dnsrace_core::PropertyKind::Always)
 }
 
+/// Whether `stdout` says every verdict is the one scenario `name` declares: all of them,
+/// or all it declares when it declares none for a property added since.
+pub fn agrees_with_scenario(stdout: &str, name: &str) -> bool {
+    stdout.contains(&format!(
+        "Every verdict is the one scenario \"{name}\" expects.\n"
+    )) || stdout.contains(&format!(
+        "Every verdict scenario \"{name}\" declares is the one it expects; it declares none for "
+    ))
+}
+
+/// The verdict built-in scenario `scenario` declares for `property`, if any.
+pub fn declared_verdict(scenario: &str, property: &str) -> Option<dnsrace_core::Verdict> {
+    dnsrace_core::Scenario::builtin(&dynamodb_dns::DynamoDbDns, scenario)
+        .expect("the built-in scenarios parse")
+        .expect("a built-in scenario")
+        .expected(property)
+}
+
+/// `--property` for each of the race's three safety properties: for tests whose recorded
+/// results are about these, whatever properties are added to the registry.
+pub const RACE_PROPERTIES: [&str; 6] = [
+    "--property",
+    "endpoint record never empty",
+    "--property",
+    "no older plan overwrites newer",
+    "--property",
+    "active plan never deleted",
+];
+
+/// Every property of the DynamoDB DNS model, in registry order.
+pub fn all_properties() -> Vec<&'static str> {
+    dynamodb_dns::PROPERTIES.iter().map(|p| p.name).collect()
+}
+
 /// The reachability (`sometimes`) properties of the DynamoDB DNS model, from its registry.
 pub fn sometimes_properties() -> Vec<&'static str> {
     properties_of_kind(dnsrace_core::PropertyKind::Sometimes)
