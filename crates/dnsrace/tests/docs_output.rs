@@ -328,8 +328,10 @@ fn doc_files() -> Vec<(String, String)> {
         .collect()
 }
 
-/// Set to rewrite every out-of-date quoted run with what dnsrace prints now (a quote
-/// that elides lines with `...` is left for a person). Review the diff before committing.
+/// Set to rewrite every out-of-date quoted run with what dnsrace prints now. A quote
+/// that elides lines with `...` keeps its elisions: each quoted stretch is rewritten from
+/// where its first line is printed to where its last line is (the last stretch to the end
+/// of the output). Review the diff, and the prose beside it, before committing.
 const BLESS: &str = "DNSRACE_BLESS";
 
 #[test]
@@ -345,9 +347,9 @@ fn output_quoted_in_the_docs_is_what_dnsrace_prints() {
                     checked += 1;
                     let run = dnsrace(&example.args);
                     if let Err(failure) = check_run(&file, &example, &run) {
-                        match bless && !quotes_an_elision(&example) {
-                            true => stale.push((example, run.stdout)),
-                            false => failures.push(failure),
+                        match bless.then(|| requoted(&example, &run.stdout)).flatten() {
+                            Some(lines) => stale.push((example, lines)),
+                            None => failures.push(failure),
                         }
                     }
                 }
@@ -371,17 +373,52 @@ fn output_quoted_in_the_docs_is_what_dnsrace_prints() {
     );
 }
 
-fn quotes_an_elision(example: &Example) -> bool {
-    example.expected.iter().any(|(_, line)| line == ELISION)
+/// What `example` should quote of `stdout`: all of it, or, where the doc elides lines,
+/// each quoted stretch from where its first line is printed to where its last line is.
+/// `None` when a stretch's first or last line is no longer printed (a person must
+/// choose what to quote).
+fn requoted(example: &Example, stdout: &str) -> Option<Vec<String>> {
+    let printed: Vec<&str> = stdout.trim_end().lines().map(str::trim_end).collect();
+    let quoted: Vec<&str> = comparable(example.expected.iter().map(|(n, l)| (*n, l.as_str())))
+        .into_iter()
+        .map(|(_, line)| line)
+        .collect();
+    if !quoted.contains(&ELISION) {
+        return Some(printed.iter().map(|line| line.to_string()).collect());
+    }
+    let stretches: Vec<&[&str]> = quoted.split(|line| *line == ELISION).collect();
+    let find =
+        |line: &str, from: usize| (from..printed.len()).find(|&index| printed[index] == line);
+    let mut lines = Vec::new();
+    let mut next = 0;
+    for (index, stretch) in stretches.iter().enumerate() {
+        if index > 0 {
+            lines.push(ELISION.to_string());
+        }
+        let (Some(first), Some(last)) = (stretch.first(), stretch.last()) else {
+            continue;
+        };
+        let start = match index {
+            0 => 0,
+            _ => find(first, next)?,
+        };
+        let end = match index + 1 == stretches.len() {
+            true => printed.len().checked_sub(1)?,
+            false => find(last, start)?,
+        };
+        lines.extend(printed[start..=end].iter().map(|line| line.to_string()));
+        next = end + 1;
+    }
+    Some(lines)
 }
 
-/// `markdown` with the output of each of `stale` replaced by what dnsrace printed,
-/// keeping the block's indentation and the blank lines that separate runs.
-fn blessed(markdown: &str, stale: &[(Example, String)]) -> String {
+/// `markdown` with the output of each of `stale` replaced by its new lines, keeping the
+/// block's indentation and the blank lines that separate runs.
+fn blessed(markdown: &str, stale: &[(Example, Vec<String>)]) -> String {
     let mut lines: Vec<String> = markdown.lines().map(String::from).collect();
-    let mut stale: Vec<&(Example, String)> = stale.iter().collect();
+    let mut stale: Vec<&(Example, Vec<String>)> = stale.iter().collect();
     stale.sort_by_key(|(example, _)| std::cmp::Reverse(example.line));
-    for (example, stdout) in stale {
+    for (example, new_lines) in stale {
         let trailing_blanks = example
             .expected
             .iter()
@@ -389,9 +426,8 @@ fn blessed(markdown: &str, stale: &[(Example, String)]) -> String {
             .take_while(|(_, line)| line.trim().is_empty())
             .count();
         let indent = " ".repeat(example.indent);
-        let mut output: Vec<String> = stdout
-            .trim_end()
-            .lines()
+        let mut output: Vec<String> = new_lines
+            .iter()
             .map(|line| match line.trim_end() {
                 "" => String::new(),
                 text => format!("{indent}{text}"),
@@ -514,10 +550,9 @@ fn scanner_finds_nothing_in_prose() {
 #[test]
 fn blessing_replaces_only_the_quoted_output_and_keeps_indentation_and_separators() {
     let found = examples("SAMPLE.md", SAMPLE).expect("the sample parses");
-    let stale = vec![(
-        found.into_iter().nth(1).unwrap(),
-        "new one\nnew two\n".to_string(),
-    )];
+    let example = found.into_iter().nth(1).unwrap();
+    let lines = requoted(&example, "new one\nnew two\n").expect("no elision");
+    let stale = vec![(example, lines)];
     let text = blessed(SAMPLE, &stale);
     assert!(
         text.contains(
@@ -530,6 +565,22 @@ fn blessing_replaces_only_the_quoted_output_and_keeps_indentation_and_separators
     assert_eq!(
         again[1].expected,
         vec![(36, "new one".into()), (37, "new two".into())]
+    );
+}
+
+#[test]
+fn blessing_keeps_elisions_and_takes_each_stretch_from_its_first_to_its_last_line() {
+    let example =
+        example_of("```text\n$ dnsrace check\nhead\n...\nfrom\nto\n...\ntail\nend\n```\n");
+    let printed = "head\nskipped\nfrom\nnew\nto\nskipped\ntail\nnew\nend\nmore\n";
+    assert_eq!(
+        requoted(&example, printed).expect("every stretch is printed"),
+        ["head", "...", "from", "new", "to", "...", "tail", "new", "end", "more"]
+    );
+    assert_eq!(
+        requoted(&example, "head\nto\ntail\n"),
+        None,
+        "`from` is gone"
     );
 }
 
