@@ -142,8 +142,17 @@ impl Report {
     pub fn has_violation(&self) -> bool {
         self.properties.iter().any(|p| {
             !p.expectation.is_liveness()
+                && p.name != dnsrace_core::DEADLOCK
                 && matches!(p.verdict, Verdict::Violated | Verdict::NotReached)
         })
+    }
+
+    /// Whether the deadlock check (`check --deadlock`) found a state without a next step
+    /// that the model does not expect to end in.
+    pub fn has_deadlock(&self) -> bool {
+        self.properties
+            .iter()
+            .any(|p| p.name == dnsrace_core::DEADLOCK && p.verdict == Verdict::Violated)
     }
 
     /// Whether some liveness property is violated.
@@ -168,6 +177,8 @@ impl Report {
     pub fn exit_code(&self) -> i32 {
         if self.has_violation() {
             12
+        } else if self.has_deadlock() {
+            11
         } else if self.has_liveness_violation() {
             13
         } else if self.is_inconclusive() {

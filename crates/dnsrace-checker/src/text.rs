@@ -23,6 +23,13 @@ fn render(report: &Report, timing: bool) -> String {
     let mut out = String::new();
     for property in &report.properties {
         match (property.expectation, property.verdict, &property.trace) {
+            (PropertyKind::Always, Verdict::Violated, Some(trace))
+                if property.name == dnsrace_core::DEADLOCK =>
+            {
+                out.push_str("Error: Deadlock reached.\n");
+                out.push_str("The behavior up to this point is:\n");
+                render_trace(&mut out, trace);
+            }
             (PropertyKind::Always, Verdict::Violated, Some(trace)) => {
                 let _ = writeln!(out, "Error: Invariant \"{}\" is violated.", property.name);
                 out.push_str("The behavior up to this point is:\n");

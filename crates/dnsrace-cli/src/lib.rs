@@ -66,6 +66,9 @@ pub mod exit {
     pub const STORY_NOT_POSSIBLE: u8 = 4;
     /// `matrix`: some cell is not the verdict `variants.toml` declares.
     pub const DIFFERS_FROM_DECLARED: u8 = 5;
+    /// `check --deadlock`: a reachable state has no next step and is not an end the
+    /// model expects, and no safety property is violated (TLC's code for a deadlock).
+    pub const DEADLOCK: u8 = 11;
     /// A safety property is violated, or a reachability property never reached (TLC's
     /// code for a violated invariant).
     pub const SAFETY: u8 = 12;

@@ -213,6 +213,31 @@ impl<M: Model> DescribedProperty<M> {
     }
 }
 
+/// The name of the deadlock check (`check --deadlock`) in reports.
+pub const DEADLOCK: &str = "no deadlock";
+
+/// The deadlock check as a safety property: every reachable state has a next step, or
+/// is an end the model expects ([`Presentation::terminal_state_expected`]). As a
+/// property of one state it gets everything properties get: the shortest trace, the
+/// same result with any number of threads, checkpoints and symmetry (whether a state
+/// has a next step does not depend on how its processes are numbered).
+pub fn no_deadlock<M: Presentation>() -> DescribedProperty<M> {
+    DescribedProperty::always(
+        DEADLOCK,
+        "every reachable state has a next step, or is an end the model expects",
+        has_next_step_or_is_an_expected_end::<M>,
+    )
+}
+
+fn has_next_step_or_is_an_expected_end<M: Presentation>(model: &M, state: &M::State) -> bool {
+    let mut actions = Vec::new();
+    model.actions(state, &mut actions);
+    actions
+        .into_iter()
+        .any(|action| model.next_state(state, action).is_some())
+        || model.terminal_state_expected(state)
+}
+
 /// How a model shows itself to people: its state as named variables, its steps in its own
 /// words, and its properties with descriptions.
 pub trait Presentation: Model {
@@ -238,6 +263,14 @@ pub trait Presentation: Model {
     /// decides them on the explored state graph. The default declares none.
     fn liveness_properties(&self) -> Vec<LivenessProperty<Self>> {
         Vec::new()
+    }
+
+    /// Whether `state`, which has no next step, is an end the model expects (for example
+    /// every release deployed and every deployer idle). `check --deadlock` reports a
+    /// reachable state without a next step that is not such an end, as TLC reports
+    /// "Deadlock reached". The default expects none.
+    fn terminal_state_expected(&self, _state: &Self::State) -> bool {
+        false
     }
 
     /// Symmetry reduction: the canonical member of `state`'s symmetry class, or `None`

@@ -359,3 +359,26 @@ fn closed_stdout_is_not_an_internal_error() {
         );
     }
 }
+
+/// `--deadlock`: no reachable state of the DNS model is without a next step (every
+/// Enactor loops back to pick up a plan, even in the stuck state), so it holds; the
+/// scenario's agreement line does not count it as undeclared.
+#[test]
+fn deadlock_checking_finds_no_deadlock_in_the_dns_model() {
+    let run = dnsrace(&["check", "single-enactor", "--deadlock"]);
+    run.assert_code(0);
+    let table = verdict_table(&run.stdout);
+    let row = table
+        .iter()
+        .find(|row| row.name == "no deadlock")
+        .unwrap_or_else(|| panic!("a row for the deadlock check\n{run}"));
+    assert_eq!(
+        (row.kind.as_str(), row.verdict.as_str()),
+        ("always", "holds")
+    );
+    assert!(
+        run.stdout
+            .contains("Every verdict is the one scenario \"single-enactor\" expects."),
+        "{run}"
+    );
+}
