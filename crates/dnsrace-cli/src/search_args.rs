@@ -61,26 +61,22 @@ fn parse_positive(text: &str) -> Result<usize, String> {
     }
 }
 
-/// Parses `30` or `0.5` (seconds), `30s`, `500ms`, `10m30s` or `2h`: at least a microsecond, at most
-/// a year.
+/// Parses `30` or `0.5` (seconds), `30s`, `500ms`, `10m30s` or `2h`: at least a
+/// microsecond, at most a year.
 pub(crate) fn parse_duration(text: &str) -> Result<Duration, String> {
     const HELP: &str = "use seconds (`30`, `30s`), minutes (`5m`), hours (`1h`) or a sum \
                         (`10m30s`), from 1us to a year";
     let text = text.trim();
-    const YEAR: u64 = 365 * 24 * 3600;
     let out_of_range = || format!("`{text}` is out of range: {HELP}");
     // A bare number is seconds, fractions too (`0.5`); the rest is humantime's.
     let duration = match text.parse::<f64>() {
         Ok(seconds) if text.bytes().all(|b| b.is_ascii_digit() || b == b'.') => {
-            if !(0.000_001..=YEAR as f64).contains(&seconds) {
-                return Err(out_of_range());
-            }
-            Duration::from_secs_f64(seconds)
+            Duration::try_from_secs_f64(seconds).map_err(|_| out_of_range())?
         }
         _ => humantime::parse_duration(text)
             .map_err(|_| format!("`{text}` is not a duration: {HELP}"))?,
     };
-    if !(Duration::from_micros(1)..=Duration::from_secs(YEAR)).contains(&duration) {
+    if !(Duration::from_micros(1)..=Duration::from_secs(365 * 24 * 3600)).contains(&duration) {
         return Err(out_of_range());
     }
     Ok(duration)
