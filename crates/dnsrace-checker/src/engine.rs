@@ -1,5 +1,6 @@
 //! The level-synchronous breadth-first search (see the crate documentation).
 
+use std::borrow::Cow;
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hash, Hasher};
@@ -12,6 +13,7 @@ use dnsrace_core::{
     DescribedProperty, Expectation, Liveness, LivenessProperty, Model, Presentation, Records,
     StateCodec,
 };
+use indexmap::IndexSet;
 use rayon::prelude::*;
 
 use crate::checkpoint::{
@@ -19,7 +21,8 @@ use crate::checkpoint::{
 };
 use crate::liveness::{self, Components, Expansion, Graph, Outcome, ROOT};
 use crate::report::{
-    Completeness, PropertyKind, PropertyResult, Report, Statistics, Trace, TraceState, Verdict,
+    ActionCoverage, Completeness, Coverage, PropertyKind, PropertyResult, Report, Statistics,
+    Trace, TraceState, Verdict,
 };
 use crate::visited::{tag_of, Visited, SHARDS};
 
@@ -52,6 +55,9 @@ pub struct CheckOptions {
     /// Save the search at level boundaries, to resume it later (models with a codec
     /// only: see [`prepare_checkpoint`], [`load_checkpoint`], [`resume`]).
     pub checkpoint: Option<CheckpointOptions>,
+    /// Count, per kind of action, the steps taken and the new states they found
+    /// ([`Report::coverage`]). Off by default: naming each step's kind costs time.
+    pub coverage: bool,
 }
 
 impl Default for CheckOptions {
@@ -66,6 +72,7 @@ impl Default for CheckOptions {
             symmetry: true,
             progress: None,
             checkpoint: None,
+            coverage: false,
         }
     }
 }
@@ -642,6 +649,8 @@ struct Chunk<S> {
     decided: Vec<(u32, u64)>,
     /// `flag_stride` bytes a state (liveness only).
     flags: Vec<u8>,
+    /// Each state's action kind number (coverage only).
+    kinds: Vec<u32>,
 }
 
 impl<S> Chunk<S> {
@@ -654,6 +663,7 @@ impl<S> Chunk<S> {
             tags: Vec::with_capacity(capacity),
             decided: Vec::new(),
             flags: Vec::new(),
+            kinds: Vec::new(),
         }
     }
 
@@ -734,6 +744,9 @@ impl<S> Chunk<S> {
                 self.fps[kept] = self.fps[index];
                 self.keys[kept] = self.keys[index];
                 self.tags[kept] = self.tags[index];
+                if !self.kinds.is_empty() {
+                    self.kinds[kept] = self.kinds[index];
+                }
                 self.flags.copy_within(
                     index * flag_stride..(index + 1) * flag_stride,
                     kept * flag_stride,
@@ -750,6 +763,7 @@ impl<S> Chunk<S> {
         self.fps.truncate(kept);
         self.keys.truncate(kept);
         self.tags.truncate(kept);
+        self.kinds.truncate(kept);
         self.decided.truncate(decided_kept);
         self.flags.truncate(kept * flag_stride);
         self.whole.truncate(kept);
@@ -761,6 +775,7 @@ impl<S> Chunk<S> {
     fn committed(&mut self) {
         self.keys = Vec::new();
         self.tags = Vec::new();
+        self.kinds = Vec::new();
         self.decided = Vec::new();
         self.flags = Vec::new();
         self.fps.shrink_to_fit();
@@ -775,6 +790,7 @@ impl<S> Chunk<S> {
             + self.packed.capacity()
             + self.keys.capacity() * 8
             + self.tags.capacity() * 4
+            + self.kinds.capacity() * 4
             + self.decided.capacity() * 16
             + self.flags.capacity()
     }
@@ -815,6 +831,8 @@ struct ChunkOutput<S> {
     chunk: Chunk<S>,
     generated: u64,
     edges: ChunkEdges,
+    /// Steps taken, by action kind number (coverage only).
+    fired: Vec<u64>,
 }
 
 /// Why a search stopped before exhausting the state space.
@@ -1003,6 +1021,76 @@ struct Search<'a, M: Model> {
     checkpoint: Option<Checkpointer<'a>>,
     /// Time spent before this run, when resumed.
     earlier: Duration,
+    /// Coverage counts, when asked for.
+    coverage: Option<Tally>,
+}
+
+/// Coverage counts: the action kinds met so far, numbered in the order they were met
+/// (which depends on the threads, so the report orders them itself), and per kind the
+/// steps taken and new states found.
+#[derive(Default)]
+struct Tally {
+    kinds: Mutex<IndexSet<Cow<'static, str>>>,
+    fired: Vec<u64>,
+    distinct: Vec<u64>,
+    initial: u64,
+}
+
+impl Tally {
+    /// The number of `kind`, through a cache of the task's own (the shared set is locked
+    /// only for a kind this task has not met).
+    fn number(&self, kind: Cow<'static, str>, cache: &mut HashMap<Cow<'static, str>, u32>) -> u32 {
+        if let Some(&number) = cache.get(&kind) {
+            return number;
+        }
+        let (number, _) = self
+            .kinds
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert_full(kind.clone());
+        cache.insert(kind, number as u32);
+        number as u32
+    }
+
+    fn add(counts: &mut Vec<u64>, number: u32, by: u64) {
+        let number = number as usize;
+        if counts.len() <= number {
+            counts.resize(number + 1, 0);
+        }
+        counts[number] += by;
+    }
+
+    /// The report's coverage: the declared kinds in their order, then the others by name.
+    fn into_coverage(self, declared: Vec<Cow<'static, str>>) -> Coverage {
+        let kinds = self
+            .kinds
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner);
+        let count = |counts: &[u64], kind: &str| {
+            kinds
+                .get_index_of(kind)
+                .and_then(|number| counts.get(number).copied())
+                .unwrap_or(0)
+        };
+        let mut others: Vec<&Cow<'static, str>> = kinds
+            .iter()
+            .filter(|kind| !declared.contains(kind))
+            .collect();
+        others.sort();
+        let actions = declared
+            .iter()
+            .chain(others)
+            .map(|kind| ActionCoverage {
+                kind: kind.to_string(),
+                fired: count(&self.fired, kind),
+                distinct: count(&self.distinct, kind),
+            })
+            .collect();
+        Coverage {
+            initial_states: self.initial,
+            actions,
+        }
+    }
 }
 
 impl<'a, M> Search<'a, M>
@@ -1065,6 +1153,7 @@ where
                 },
             }),
             earlier: Duration::ZERO,
+            coverage: options.coverage.then(Tally::default),
         }
     }
 
@@ -1352,6 +1441,9 @@ where
                 .parents
                 .extend(std::iter::repeat_n(ROOT, level[0].len()));
         }
+        if let Some(tally) = &mut self.coverage {
+            tally.initial = level[0].len() as u64;
+        }
         self.record_discoveries(&level, 0, pending);
         level[0].committed();
         Ok(level)
@@ -1456,6 +1548,7 @@ where
         let visited = &self.visited;
         let progress = self.options.progress.as_deref();
         let threads = self.threads;
+        let coverage = self.coverage.as_ref();
         let frontier_len: usize = frontier.iter().map(Chunk::len).sum();
         // One set of candidate maps (fp -> smallest key), split into shards, per thread.
         let candidates: Vec<Mutex<Vec<FpMap<u64>>>> = (0..threads)
@@ -1491,12 +1584,13 @@ where
         let outputs: Vec<ChunkOutput<M::State>> = items
             .into_par_iter()
             .map_init(
-                || (Vec::new(), Scratch::default()),
-                |(actions, scratch), (fps, whole, packed, base)| {
+                || (Vec::new(), Scratch::default(), HashMap::new()),
+                |(actions, scratch, kind_numbers), (fps, whole, packed, base)| {
                     let mut out = ChunkOutput {
                         chunk: Chunk::with_capacity(fps.len()),
                         generated: 0,
                         edges: ChunkEdges::default(),
+                        fired: Vec::new(),
                     };
                     if watch.poll() {
                         return out;
@@ -1532,6 +1626,9 @@ where
                                         .push(label(model, property, &state, &action));
                                 }
                             }
+                            let kind = coverage.map(|tally| {
+                                tally.number(model.action_kind(&state, &action), kind_numbers)
+                            });
                             let next = model
                                 .next_state(&state, action)
                                 .filter(|next| model.within_boundary(next));
@@ -1540,6 +1637,9 @@ where
                                 continue;
                             };
                             out.generated += 1;
+                            if let Some(kind) = kind {
+                                Tally::add(&mut out.fired, kind, 1);
+                            }
                             let fp = class_fingerprint(model, packing, symmetry, &next, scratch);
                             if record_edges {
                                 out.edges.targets.push(fp);
@@ -1585,6 +1685,9 @@ where
                                 packing,
                                 scratch,
                             );
+                            if let Some(kind) = kind {
+                                out.chunk.kinds.push(kind);
+                            }
                         }
                         if record_edges {
                             out.edges.counts.push(count);
@@ -1641,6 +1744,11 @@ where
         let mut edges = Vec::with_capacity(if record_edges { outputs.len() } else { 0 });
         for output in outputs {
             self.generated += output.generated;
+            if let Some(tally) = &mut self.coverage {
+                for (kind, &fired) in output.fired.iter().enumerate() {
+                    Tally::add(&mut tally.fired, kind as u32, fired);
+                }
+            }
             if output.chunk.len() > 0 {
                 next.push(output.chunk);
             }
@@ -1657,6 +1765,11 @@ where
         });
         next.retain(|chunk| chunk.len() > 0);
         drop(level);
+        if let Some(tally) = &mut self.coverage {
+            for &kind in next.iter().flat_map(|chunk| &chunk.kinds) {
+                Tally::add(&mut tally.distinct, kind, 1);
+            }
+        }
         self.record_discoveries(&next, self.depth + 1, pending);
 
         // Phase B: commit the level to the visited set, numbering its states in order.
@@ -2039,6 +2152,9 @@ where
             },
             completeness,
             checkpoint: self.checkpoint.map(|checkpoint| checkpoint.status),
+            coverage: self
+                .coverage
+                .map(|tally| tally.into_coverage(self.model.action_kinds())),
         }
     }
 

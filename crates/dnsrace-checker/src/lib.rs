@@ -138,8 +138,8 @@ pub use engine::{
 pub use export::{export_model_trace, export_trace, headline_trace, ExportContext, TraceFormat};
 pub use replay::{replay, Replay};
 pub use report::{
-    value_to_json, Completeness, PropertyKind, PropertyResult, Report, Statistics, Trace,
-    TraceState, Verdict,
+    value_to_json, ActionCoverage, Completeness, Coverage, PropertyKind, PropertyResult, Report,
+    Statistics, Trace, TraceState, Verdict,
 };
 pub use story::{follow_story, recoverable_from, render_followed, Followed, NotPossible};
 pub use text::{render_text, render_text_without_timing};

@@ -22,6 +22,36 @@ pub struct Report {
     /// What checkpointing did, when the check saved itself.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub checkpoint: Option<CheckpointStatus>,
+    /// Per kind of action, the steps taken and the new states found, when asked for
+    /// ([`CheckOptions::coverage`](crate::CheckOptions::coverage)).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub coverage: Option<Coverage>,
+}
+
+/// TLC's coverage: for each kind of action (see `Presentation::action_kind`), how many
+/// steps of that kind the search took and how many of the states they led to were new.
+/// It covers the levels the search completed: after an early stop or a bound, only those.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Coverage {
+    /// Distinct initial states (found by no action).
+    pub initial_states: u64,
+    /// One entry per kind: the model's declared kinds first, in its order (a kind that
+    /// never fired among them, with zeros), then any other kind that fired, by name.
+    pub actions: Vec<ActionCoverage>,
+}
+
+/// One kind of action in a [`Coverage`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ActionCoverage {
+    /// The kind's name.
+    pub kind: String,
+    /// Steps of this kind taken: successor states computed (TLC's "states found"), each
+    /// counted once for every state it was computed from.
+    pub fired: u64,
+    /// The distinct states this kind found first: states whose shortest path (the one
+    /// traces follow) ends with a step of this kind. With symmetry, classes of states.
+    /// These add up, with the initial states, to the distinct states of the check.
+    pub distinct: u64,
 }
 
 /// The verdict on one property, with its trace when there is one.

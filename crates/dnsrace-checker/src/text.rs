@@ -5,7 +5,7 @@ use std::fmt::Write;
 use dnsrace_core::{Value, Variable};
 
 use crate::checkpoint::CheckpointStatus;
-use crate::report::{Completeness, PropertyKind, Report, Trace, Verdict};
+use crate::report::{Completeness, Coverage, PropertyKind, Report, Trace, Verdict};
 
 /// The report as text, shaped like TLC's output: each violated invariant with its
 /// behaviour (the initial state in full, then only what each step changed), each
@@ -67,7 +67,56 @@ fn render(report: &Report, timing: bool) -> String {
     }
     render_table(&mut out, report);
     render_statistics(&mut out, report, timing);
+    if let Some(coverage) = &report.coverage {
+        render_coverage(&mut out, coverage, &report.completeness);
+    }
     out
+}
+
+/// TLC's coverage: per kind of action, the steps taken ("fired") and the new states they
+/// found first ("distinct"), a kind that never fired marked as such.
+fn render_coverage(out: &mut String, coverage: &Coverage, completeness: &Completeness) {
+    let scope = match completeness {
+        Completeness::Exhaustive => "every reachable state",
+        _ => "the levels explored",
+    };
+    let _ = writeln!(out, "\nCoverage of {scope}:");
+    let mut rows = vec![[
+        "Kind of step".to_string(),
+        "Fired".to_string(),
+        "Distinct".to_string(),
+    ]];
+    rows.push([
+        "initial states".to_string(),
+        "-".to_string(),
+        coverage.initial_states.to_string(),
+    ]);
+    for action in &coverage.actions {
+        rows.push([
+            action.kind.clone(),
+            action.fired.to_string(),
+            action.distinct.to_string(),
+        ]);
+    }
+    let width = |column: usize| {
+        rows.iter()
+            .map(|row| row[column].chars().count())
+            .max()
+            .unwrap_or(0)
+    };
+    let (kind_width, fired_width, distinct_width) = (width(0), width(1), width(2));
+    for (index, row) in rows.iter().enumerate() {
+        let never = index >= 2 && coverage.actions[index - 2].fired == 0;
+        let _ = writeln!(
+            out,
+            "  {:<kind_width$}  {:>fired_width$}  {:>distinct_width$}{}",
+            row[0],
+            row[1],
+            row[2],
+            if never { "  never fired" } else { "" }
+        );
+    }
+    out.push('\n');
 }
 
 /// Every state of `trace`: the first in full, each later one as a diff with the one

@@ -28,6 +28,13 @@ pub struct CheckArgs {
     #[arg(long)]
     pub deadlock: bool,
 
+    /// Also report, per kind of step (action), how often it fired and how many distinct
+    /// new states it found, as TLC's `-coverage`; in `--json`, the `coverage` field. It
+    /// covers the levels explored: add `--liveness`, or a property that holds, for every
+    /// reachable state. Not with `--resume` (checkpoints keep no coverage counts).
+    #[arg(long, conflicts_with = "resume")]
+    pub coverage: bool,
+
     #[command(flatten)]
     pub search: SearchArgs,
 
@@ -83,6 +90,7 @@ pub fn run<D: ModelDefinition>(definition: &D, args: CheckArgs) -> Result<u8, Us
     args.trace.validate(args.json)?;
     let liveness = crate::long_run::select_liveness(&model, &args.properties, args.search.liveness);
     let mut options = args.search.options();
+    options.coverage = args.coverage;
     let saved = args.checkpoint.apply(
         &mut options,
         checkpoint_identity(definition, &chosen.scenario.name, &chosen.config),

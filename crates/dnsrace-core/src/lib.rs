@@ -10,6 +10,7 @@
 //! steps are messages between parties can also name them ([`Presentation::participants`],
 //! [`Presentation::message`]) to get sequence diagrams.
 
+use std::borrow::Cow;
 use std::fmt::{self, Display, Formatter};
 
 mod codec;
@@ -265,6 +266,23 @@ pub trait Presentation: Model {
         Vec::new()
     }
 
+    /// The kind of `action`, taken in `state`, for coverage (`check --coverage`, as TLC's
+    /// `-coverage`): a short name that every action of the kind shares, such as "Enactor
+    /// applies a change batch". Coverage counts, per kind, the steps taken and the new
+    /// states they found. The default puts every step in one kind, "step"; a model whose
+    /// actions derive `Debug` can return [`debug_name`] of the action (`Put(1)` is of
+    /// kind "Put").
+    fn action_kind(&self, _state: &Self::State, _action: &Self::Action) -> Cow<'static, str> {
+        Cow::Borrowed("step")
+    }
+
+    /// Every action kind, in the order coverage lists them, so that a kind that never
+    /// fires is listed too, with zeros (TLC flags such actions). The default declares none:
+    /// coverage then lists the kinds that fired, by name.
+    fn action_kinds(&self) -> Vec<Cow<'static, str>> {
+        Vec::new()
+    }
+
     /// Whether `state`, which has no next step, is an end the model expects (for example
     /// every release deployed and every deployer idle). `check --deadlock` reports a
     /// reachable state without a next step that is not such an end, as TLC reports
@@ -312,6 +330,13 @@ pub trait Presentation: Model {
     ) -> Option<Message> {
         None
     }
+}
+
+/// A value's `Debug` name up to its first field: `Put(1)` and `Put { at: 1 }` give "Put".
+pub fn debug_name(value: &impl fmt::Debug) -> String {
+    let text = format!("{value:?}");
+    let end = text.find(['(', '{', ' ']).unwrap_or(text.len());
+    text[..end].to_string()
 }
 
 /// One arrow of a sequence diagram: a message from one party to another (or to itself).

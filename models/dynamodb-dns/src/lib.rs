@@ -1403,6 +1403,17 @@ impl Presentation for DnsModel {
         explorer_view::participants(self)
     }
 
+    fn action_kind(&self, _state: &DnsState, action: &Self::Action) -> Cow<'static, str> {
+        Cow::Borrowed(presentation::action_kind(action))
+    }
+
+    fn action_kinds(&self) -> Vec<Cow<'static, str>> {
+        presentation::ACTION_KINDS
+            .iter()
+            .map(|&kind| Cow::Borrowed(kind))
+            .collect()
+    }
+
     fn message(
         &self,
         before: &DnsState,

@@ -590,3 +590,85 @@ impl DnsModel {
         self.format_action(action)
     }
 }
+
+/// Every kind of step, in the order `check --coverage` lists them: each message as its
+/// receiver handles it, then the timers (faults and the operator).
+pub(crate) const ACTION_KINDS: &[&str] = &[
+    "plan store stores a new plan",
+    "Planner learns its plan is stored",
+    "plan store answers which plan is the latest",
+    "Enactor picks up the latest plan",
+    "Route 53 answers a freshness check",
+    "Enactor decides whether its plan is fresh",
+    "Route 53 handles a lock request",
+    "Enactor gets an endpoint's lock",
+    "Enactor finds the lock busy and backs off",
+    "Route 53 releases a lock",
+    "Enactor learns its lock is released",
+    "Route 53 applies a change batch",
+    "Enactor learns its change batch committed",
+    "Enactor learns its change batch was refused",
+    "Route 53 answers which plans are active",
+    "Enactor learns which plans are active",
+    "Route 53 deletes plans (clean-up)",
+    "Enactor finishes its clean-up",
+    "Route 53 handles a lease request",
+    "Enactor gets the lease",
+    "Enactor finds the lease busy",
+    "Route 53 releases the lease",
+    "Enactor learns the lease is released",
+    "Route 53 records the last plan applied",
+    "Enactor learns the last-applied record is written",
+    "operator repairs an endpoint by hand",
+    "an endpoint's lock expires",
+    "an Enactor crashes and restarts",
+    "the lease expires",
+];
+
+/// The kind of a step, one of [`ACTION_KINDS`].
+pub(crate) fn action_kind(action: &ActorModelAction<DnsMsg, DnsTimer, ()>) -> &'static str {
+    let index = match action {
+        ActorModelAction::Deliver { msg, .. } => match msg {
+            DnsMsg::PublishPlan(_) => 0,
+            DnsMsg::PlanStored(_) => 1,
+            DnsMsg::GetLatestPlan => 2,
+            DnsMsg::LatestPlan(_) => 3,
+            DnsMsg::GetAppliedGeneration(_) => 4,
+            DnsMsg::AppliedGeneration(..) => 5,
+            DnsMsg::AcquireLock(_) => 6,
+            DnsMsg::LockGranted(_) => 7,
+            DnsMsg::LockBusy(_) => 8,
+            DnsMsg::ReleaseLock(_) => 9,
+            DnsMsg::LockReleased(_) => 10,
+            DnsMsg::ChangeBatch { .. } => 11,
+            DnsMsg::ChangeCommitted(_) => 12,
+            DnsMsg::ChangeRefused(..) => 13,
+            DnsMsg::GetActivePlans => 14,
+            DnsMsg::ActivePlans(_) => 15,
+            DnsMsg::DeletePlans(_) => 16,
+            DnsMsg::PlansDeleted => 17,
+            DnsMsg::AcquireLease => 18,
+            DnsMsg::LeaseGranted => 19,
+            DnsMsg::LeaseBusy => 20,
+            DnsMsg::ReleaseLease => 21,
+            DnsMsg::LeaseReleased => 22,
+            DnsMsg::RecordLastApplied(_) => 23,
+            DnsMsg::LastAppliedRecorded => 24,
+        },
+        ActorModelAction::Timeout(_, timer) => match timer {
+            DnsTimer::OperatorRepair => 25,
+            DnsTimer::LockExpiry(_) => 26,
+            DnsTimer::EnactorCrash(_) => 27,
+            DnsTimer::LeaseExpiry => 28,
+        },
+        // The model's network is lossless, no actor crashes through stateright (a crash
+        // is the `EnactorCrash` timer) and no actor draws at random.
+        ActorModelAction::Drop(_)
+        | ActorModelAction::Crash(_)
+        | ActorModelAction::Recover(_)
+        | ActorModelAction::SelectRandom { .. } => {
+            unreachable!("the DNS model takes no such step")
+        }
+    };
+    ACTION_KINDS[index]
+}
