@@ -55,7 +55,15 @@ pub fn select_properties<M: Presentation>(
     model: &M,
     names: &[String],
 ) -> Result<Vec<DescribedProperty<M>>, UsageError> {
-    let all = model.described_properties();
+    select_among(model, model.described_properties(), names)
+}
+
+/// [`select_properties`] among `all`: the model's own properties and any a user added.
+fn select_among<M: Presentation>(
+    model: &M,
+    all: Vec<DescribedProperty<M>>,
+    names: &[String],
+) -> Result<Vec<DescribedProperty<M>>, UsageError> {
     if names.is_empty() {
         return Ok(all);
     }
@@ -66,8 +74,18 @@ pub fn select_properties<M: Presentation>(
             continue; // checked by `long_run::select_liveness`
         }
         let property = all.iter().find(|p| p.name() == name).ok_or_else(|| {
+            let added = all
+                .iter()
+                .filter(|p| {
+                    !model
+                        .described_properties()
+                        .iter()
+                        .any(|own| own.name() == p.name())
+                })
+                .map(|p| format!(", \"{}\"", p.name()))
+                .collect::<String>();
             UsageError::new(format!(
-                "--property \"{}\" is not a property of this model; the properties are: {}",
+                "--property \"{}\" is not a property of this model; the properties are: {}{added}",
                 crate::cli_error::shorten(name),
                 quoted_names(&catalogue(model))
             ))
@@ -81,9 +99,29 @@ pub fn select_properties<M: Presentation>(
 
 /// Runs `dnsrace check` and returns its exit code.
 pub fn run<D: ModelDefinition>(definition: &D, args: CheckArgs) -> Result<u8, UsageError> {
+    run_with(definition, args, Vec::new())
+}
+
+/// Runs `dnsrace check` with `added` properties beside the model's own, and returns its
+/// exit code. Scenarios declare no verdict for an added property: it is undeclared.
+pub fn run_with<D: ModelDefinition>(
+    definition: &D,
+    args: CheckArgs,
+    added: Vec<DescribedProperty<D::Model>>,
+) -> Result<u8, UsageError> {
     let chosen = args.model.choose(definition)?;
     let model = definition.build(&chosen.config);
-    let mut properties = select_properties(&model, &args.properties)?;
+    let mut all = model.described_properties();
+    for property in added {
+        if all.iter().any(|own| own.name() == property.name()) {
+            return Err(UsageError::new(format!(
+                "the added property \"{}\" has the name of one of the model's own",
+                property.name()
+            )));
+        }
+        all.push(property);
+    }
+    let mut properties = select_among(&model, all, &args.properties)?;
     if args.deadlock {
         properties.push(dnsrace_core::no_deadlock());
     }

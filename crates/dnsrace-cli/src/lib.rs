@@ -193,7 +193,53 @@ impl<D: ModelDefinition> RegisteredModel for D {
 /// Runs the command line on the models of `models` (the first is the default) and
 /// returns the exit code: the whole of a `main`.
 pub fn main_with(models: &[&dyn RegisteredModel]) -> ExitCode {
-    let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| parse_and_run(models)));
+    finish(std::panic::catch_unwind(AssertUnwindSafe(|| {
+        parse_and_run(models)
+    })))
+}
+
+/// Runs `check` alone, with `added` properties beside the model's own: the whole of a
+/// `main` for a crate that checks a property of its own against a registered model. It
+/// takes every flag of `dnsrace check` (scenario, the model's flags, `--property`, bounds,
+/// `--json`, `--trace-out` ...) without the word `check`:
+///
+/// ```ignore
+/// fn main() -> std::process::ExitCode {
+///     dnsrace_cli::check_main_with_properties(&dynamodb_dns::DynamoDbDns, my_properties())
+/// }
+/// ```
+pub fn check_main_with_properties<D: ModelDefinition>(
+    definition: &D,
+    added: Vec<dnsrace_core::DescribedProperty<D::Model>>,
+) -> ExitCode {
+    finish(std::panic::catch_unwind(AssertUnwindSafe(|| {
+        let arguments: Vec<std::ffi::OsString> = std::env::args_os().collect();
+        let models: [&dyn RegisteredModel; 1] = [definition];
+        let command = model_args::with_model_flags(Cli::command(), definition, &models);
+        let check = command
+            .find_subcommand("check")
+            .expect("the command line has `check`")
+            .clone()
+            .name(
+                arguments
+                    .first()
+                    .and_then(|name| std::path::Path::new(name).file_name())
+                    .map_or("check".to_string(), |name| {
+                        name.to_string_lossy().into_owned()
+                    }),
+            );
+        let matches = check
+            .try_get_matches_from(arguments)
+            .unwrap_or_else(|error| exit_on_clap_error(error));
+        let mut args = check::CheckArgs::from_arg_matches(&matches)
+            .unwrap_or_else(|error| exit_on_clap_error(error));
+        args.model.read_overrides(definition, &matches)?;
+        check::run_with(definition, args, added)
+    })))
+}
+
+/// The exit code of a run: a usage error's message and 2, or an internal error's.
+fn finish(outcome: std::thread::Result<Result<u8, UsageError>>) -> ExitCode {
     match outcome {
         Ok(Ok(code)) => ExitCode::from(code),
         Ok(Err(error)) => {

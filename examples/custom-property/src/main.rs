@@ -7,21 +7,24 @@
 //!
 //! ```text
 //! cargo run --release -p custom-property
+//! cargo run --release -p custom-property -- smallest-race --enactors 1 \
+//!     --property "rollback record never dangles"
 //! ```
 //!
 //! The steps are the same for any property: write a `fn(&DnsModel, &DnsState) -> bool`,
-//! wrap it in a `DescribedProperty`, add it to the list the checker is given.
+//! wrap it in a `DescribedProperty`, and hand the list to
+//! `dnsrace_cli::check_main_with_properties`. The binary is then `dnsrace check` with your
+//! properties beside the model's own: every flag of `check` works (a scenario, the
+//! model's flags, `--property`, bounds, `--json`, `--trace-out`, `--liveness`).
 //!
-//! `CheckOptions::default()` is what `dnsrace check` uses: every core and symmetry
-//! reduction (one state per renaming of the Enactors). A property must then treat the
-//! Enactors alike, as this one does; one that names a particular Enactor needs
-//! `symmetry: false`.
+//! `dnsrace check` explores with symmetry reduction by default (one state per renaming
+//! of the Enactors). A property must then treat the Enactors alike, as this one does;
+//! one that names a particular Enactor needs `--symmetry off`.
 
 use std::process::ExitCode;
 
-use dnsrace_checker::{check, render_text, CheckOptions};
-use dnsrace_core::{DescribedProperty, Presentation};
-use dynamodb_dns::{DnsConfig, DnsModel, DnsState};
+use dnsrace_core::DescribedProperty;
+use dynamodb_dns::{DnsModel, DnsState};
 
 /// Every rollback record targets a plan that still exists.
 pub fn rollback_record_never_dangles(model: &DnsModel, state: &DnsState) -> bool {
@@ -62,20 +65,14 @@ pub fn custom_properties() -> Vec<DescribedProperty<DnsModel>> {
 }
 
 fn main() -> ExitCode {
-    let model = DnsConfig::default().into_model();
-    // To check the model's own properties alongside, extend its list:
-    let mut properties = model.described_properties();
-    properties.retain(|p| p.name() == "endpoint record never empty");
-    properties.extend(custom_properties());
-    let report = check(&model, &properties, &CheckOptions::default());
-    print!("{}", render_text(&report));
-    ExitCode::from(report.exit_code() as u8)
+    dnsrace_cli::check_main_with_properties(&dynamodb_dns::DynamoDbDns, custom_properties())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use dnsrace_checker::Verdict;
+    use dnsrace_checker::{check, CheckOptions, Verdict};
+    use dynamodb_dns::DnsConfig;
 
     fn verdicts(config: DnsConfig) -> Vec<(String, Verdict)> {
         check(
