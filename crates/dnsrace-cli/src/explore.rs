@@ -126,6 +126,41 @@ fn avoid_foreign_ui() {
     }
 }
 
+/// Keeps the panics of a client that resets its connection off stderr, and passes every
+/// other panic to the default hook.
+///
+/// stateright's Explorer serves with tiny_http, which unwraps the peer address of each
+/// request in the worker thread reading it (tiny_http 0.12, `client.rs`); once the client
+/// has reset the connection that address is gone, and the thread panics with a backtrace.
+/// Only that thread ends: tiny_http starts another for the next connection and the
+/// Explorer goes on serving. The panic is in neither stateright's code nor ours, so
+/// silencing its report is what is in our reach (docs/explorer.md).
+fn quiet_reset_connections() {
+    let report = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let file = info.location().map_or("", |location| location.file());
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if !is_reset_connection_panic(file, message) {
+            report(info);
+        }
+    }));
+}
+
+/// Whether a panic at `file` saying `message` is tiny_http's on a connection the client
+/// reset or dropped (see [`quiet_reset_connections`]).
+fn is_reset_connection_panic(file: &str, message: &str) -> bool {
+    let in_tiny_http = file.contains("tiny_http") && file.ends_with("client.rs");
+    let gone = ["NotConnected", "ConnectionReset", "BrokenPipe"]
+        .iter()
+        .any(|kind| message.contains(&format!("kind: {kind}")));
+    in_tiny_http && gone
+}
+
 /// One line per trace: the counterexamples, then the examples.
 fn trace_links<M: Presentation>(model: &M, report: &Report, base: &str) -> String {
     let mut out = String::new();
@@ -223,6 +258,7 @@ pub fn run<D: ModelDefinition>(definition: &D, args: ExploreArgs) -> Result<u8, 
     emit(&format!(
         "Serving the explorer on {address} ({reach}): {base}  (Ctrl-C stops it)\n"
     ))?;
+    quiet_reset_connections();
     // `serve` binds the port (and panics if it cannot) then blocks for ever.
     let served = std::panic::catch_unwind(AssertUnwindSafe(|| {
         model.checker().serve(address);
@@ -239,6 +275,28 @@ pub fn run<D: ModelDefinition>(definition: &D, args: ExploreArgs) -> Result<u8, 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_tiny_http_panics_on_a_gone_connection_are_quiet() {
+        let file = "/home/u/.cargo/registry/src/index.crates.io-x/tiny_http-0.12.0/src/client.rs";
+        let reset = "called `Result::unwrap()` on an `Err` value: Os { code: 107, \
+                     kind: NotConnected, message: \"Transport endpoint is not connected\" }";
+        assert!(is_reset_connection_panic(file, reset));
+        assert!(is_reset_connection_panic(
+            file,
+            "Os { code: 104, kind: ConnectionReset, message: \"reset\" }"
+        ));
+        // Any other panic, in tiny_http or elsewhere, is reported.
+        assert!(!is_reset_connection_panic(file, "index out of bounds"));
+        assert!(!is_reset_connection_panic(
+            "crates/dnsrace-cli/src/explore.rs",
+            reset
+        ));
+        assert!(!is_reset_connection_panic(
+            "/x/tiny_http-0.12.0/src/server.rs",
+            reset
+        ));
+    }
 
     #[test]
     fn addresses_parse() {

@@ -120,11 +120,11 @@ impl Drop for Explorer {
 /// Starts `dnsrace explore SCENARIO` on a free loopback port and reads its output up to
 /// the `Serving …` line.
 fn start_explorer(scenario: &str) -> (Explorer, u16) {
-    start_explorer_in(scenario, &workspace_root())
+    start_explorer_in(scenario, &workspace_root(), Stdio::null())
 }
 
-/// [`start_explorer`], run from the folder `cwd`.
-fn start_explorer_in(scenario: &str, cwd: &std::path::Path) -> (Explorer, u16) {
+/// [`start_explorer`], run from the folder `cwd`, its stderr to `stderr`.
+fn start_explorer_in(scenario: &str, cwd: &std::path::Path, stderr: Stdio) -> (Explorer, u16) {
     let port = TcpListener::bind("127.0.0.1:0")
         .and_then(|listener| listener.local_addr())
         .expect("a free loopback port")
@@ -133,7 +133,7 @@ fn start_explorer_in(scenario: &str, cwd: &std::path::Path) -> (Explorer, u16) {
         .args(["explore", scenario, "--addr", &format!("127.0.0.1:{port}")])
         .current_dir(cwd)
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(stderr)
         .spawn()
         .expect("dnsrace starts");
     let stdout = child.stdout.take().expect("piped");
@@ -259,10 +259,58 @@ fn a_ui_folder_in_the_working_directory_does_not_replace_the_explorer() {
     let cwd = std::env::temp_dir().join(format!("dnsrace-explore-ui-{}", std::process::id()));
     std::fs::create_dir_all(cwd.join("ui")).expect("a temporary folder");
     std::fs::write(cwd.join("ui/index.htm"), "FOREIGN PAGE").expect("writable");
-    let (explorer, port) = start_explorer_in("single-enactor", &cwd);
+    let (explorer, port) = start_explorer_in("single-enactor", &cwd, Stdio::null());
     let page = get(port, "/");
     drop(explorer);
     let _ = std::fs::remove_dir_all(&cwd);
     assert!(page.contains("Stateright Explorer"), "{page}");
     assert!(!page.contains("FOREIGN PAGE"));
+}
+
+// A client that resets its connection right after its request makes tiny_http's worker
+// thread panic (in tiny_http, not in our code): the Explorer keeps serving, and no panic
+// or backtrace reaches stderr.
+#[test]
+fn clients_that_reset_their_connection_leave_no_panic_and_the_explorer_serving() {
+    let scratch = std::env::temp_dir().join(format!("dnsrace-reset-{}", std::process::id()));
+    std::fs::create_dir_all(&scratch).expect("a scratch folder");
+    let log = scratch.join("stderr");
+    let stderr = std::fs::File::create(&log).expect("a log file");
+    let (explorer, port) = start_explorer_in("smallest-race", &workspace_root(), stderr.into());
+    get(port, "/.status");
+    for round in 0..20 {
+        let socket = socket2::Socket::new(
+            socket2::Domain::IPV4,
+            socket2::Type::STREAM,
+            Some(socket2::Protocol::TCP),
+        )
+        .expect("a socket");
+        socket
+            .connect(&std::net::SocketAddr::from(([127, 0, 0, 1], port)).into())
+            .expect("the explorer accepts");
+        let path = if round % 2 == 0 {
+            "/.status"
+        } else {
+            "/app.js"
+        };
+        let mut stream: TcpStream = socket.into();
+        write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").expect("sent");
+        // Linger 0: closing sends a reset instead of an orderly end.
+        socket2::SockRef::from(&stream)
+            .set_linger(Some(Duration::ZERO))
+            .expect("linger 0");
+        drop(stream);
+    }
+    // Every reset handled (or abandoned) by now: the Explorer still answers.
+    std::thread::sleep(Duration::from_millis(500));
+    for _ in 0..3 {
+        assert!(get(port, "/.status").contains("done"));
+    }
+    drop(explorer);
+    let printed = std::fs::read_to_string(&log).expect("the log");
+    let _ = std::fs::remove_dir_all(&scratch);
+    assert!(
+        !printed.contains("panicked") && !printed.contains("backtrace"),
+        "stderr: {printed}"
+    );
 }
