@@ -1,7 +1,6 @@
 //! What a long check needs: the liveness properties to check, a progress line on stderr,
 //! and Ctrl-C that stops the search and still prints what it found.
 
-use std::io::{IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -10,6 +9,7 @@ use dnsrace_checker::{check_with_liveness, resume, CheckOptions, Progress, Repor
 use std::hash::Hash;
 
 use dnsrace_core::{DescribedProperty, LivenessProperty, Presentation};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::UsageError;
 
@@ -67,7 +67,8 @@ where
     let progress = Arc::new(Progress::default());
     options.stop = Some(ctrl_c_flag());
     options.progress = Some(Arc::clone(&progress));
-    let show = !quiet && std::io::stderr().is_terminal();
+    // indicatif draws nothing when stderr is not a terminal: no thread is needed then.
+    let show = !quiet && !ProgressDrawTarget::stderr().is_hidden();
     let done = Arc::new(AtomicBool::new(false));
     let printer = show.then(|| {
         let done = Arc::clone(&done);
@@ -84,11 +85,14 @@ where
     report.map_err(|error| UsageError::new(format!("--resume: {error}")))
 }
 
-/// After two seconds, rewrites one line on stderr every second until `done`; then clears
-/// it.
+/// After two seconds, shows one line on stderr, rewritten every second until `done`;
+/// then clears it. indicatif draws it: it fits the line to the terminal's width (a long
+/// line would wrap and leave its start behind), and draws nothing when stderr is not a
+/// terminal.
 fn print_progress(progress: &Progress, done: &AtomicBool) {
     let started = Instant::now();
-    let mut shown = false;
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
+    bar.set_style(ProgressStyle::with_template("{wide_msg}").expect("a valid template"));
     let mut next = Duration::from_secs(2);
     while !done.load(Ordering::Relaxed) {
         std::thread::sleep(Duration::from_millis(50));
@@ -96,31 +100,26 @@ fn print_progress(progress: &Progress, done: &AtomicBool) {
         if elapsed < next {
             continue;
         }
+        if next == Duration::from_secs(2) {
+            bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
         next = elapsed + Duration::from_secs(1);
         let now = progress.snapshot();
-        let line = if now.analysing {
+        bar.set_message(if now.analysing {
             format!(
                 "{} distinct states; analysing the state graph for liveness...",
                 now.distinct
             )
         } else {
             format!(
-                "{} distinct states, {:.0} states/s, depth {}, queue {} ({:.0}s; Ctrl-C stops)",
+                "{} distinct states, {:.0} states/s, depth {}, queue {}, {:.0}s, Ctrl-C stops",
                 now.distinct,
                 now.generated as f64 / elapsed.as_secs_f64(),
                 now.depth,
                 now.queue,
                 elapsed.as_secs_f64()
             )
-        };
-        let mut stderr = std::io::stderr().lock();
-        let _ = write!(stderr, "\r{line}\x1b[K");
-        let _ = stderr.flush();
-        shown = true;
+        });
     }
-    if shown {
-        let mut stderr = std::io::stderr().lock();
-        let _ = write!(stderr, "\r\x1b[K");
-        let _ = stderr.flush();
-    }
+    bar.finish_and_clear();
 }

@@ -143,8 +143,12 @@ fn json_carries_the_lasso_loop_index() {
     assert_eq!(document["exit_code"], 13);
 }
 
+// The line would start after two seconds: this check runs three (the outage with
+// liveness cannot stop early).
 #[test]
 fn no_progress_line_when_stderr_is_not_a_terminal() {
-    let run = dnsrace(&["check", "smallest-race", "--liveness"]);
+    let run = dnsrace(&["check", "--liveness", "--timeout", "3s"]);
+    run.assert_code(12);
+    assert!(run.stdout.contains("Bounded (--timeout 3s"), "{run}");
     assert!(run.stderr.is_empty(), "{run}");
 }
