@@ -127,6 +127,7 @@ mod liveness;
 pub mod replay;
 mod report;
 pub mod story;
+pub mod table;
 mod text;
 mod visited;
 

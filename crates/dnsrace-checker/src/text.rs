@@ -6,6 +6,7 @@ use dnsrace_core::{Value, Variable};
 
 use crate::checkpoint::CheckpointStatus;
 use crate::report::{Completeness, Coverage, PropertyKind, Report, Trace, Verdict};
+use crate::table::{aligned, Align};
 
 /// The report as text, shaped like TLC's output: each violated invariant with its
 /// behaviour (the initial state in full, then only what each step changed), each
@@ -81,41 +82,29 @@ fn render_coverage(out: &mut String, coverage: &Coverage, completeness: &Complet
         _ => "the levels explored",
     };
     let _ = writeln!(out, "\nCoverage of {scope}:");
-    let mut rows = vec![[
+    let mut rows = vec![vec![
         "Kind of step".to_string(),
         "Fired".to_string(),
         "Distinct".to_string(),
     ]];
-    rows.push([
+    rows.push(vec![
         "initial states".to_string(),
         "-".to_string(),
         coverage.initial_states.to_string(),
     ]);
     for action in &coverage.actions {
-        rows.push([
+        rows.push(vec![
             action.kind.clone(),
             action.fired.to_string(),
             action.distinct.to_string(),
+            if action.fired == 0 { "never fired" } else { "" }.to_string(),
         ]);
     }
-    let width = |column: usize| {
-        rows.iter()
-            .map(|row| row[column].chars().count())
-            .max()
-            .unwrap_or(0)
-    };
-    let (kind_width, fired_width, distinct_width) = (width(0), width(1), width(2));
-    for (index, row) in rows.iter().enumerate() {
-        let never = index >= 2 && coverage.actions[index - 2].fired == 0;
-        let _ = writeln!(
-            out,
-            "  {:<kind_width$}  {:>fired_width$}  {:>distinct_width$}{}",
-            row[0],
-            row[1],
-            row[2],
-            if never { "  never fired" } else { "" }
-        );
-    }
+    out.push_str(&aligned(
+        &rows,
+        &[Align::Left, Align::Right, Align::Right],
+        "  ",
+    ));
     out.push('\n');
 }
 
@@ -248,7 +237,7 @@ fn diff_value(lines: &mut Vec<String>, path: &str, old: &Value, new: &Value) {
 }
 
 fn render_table(out: &mut String, report: &Report) {
-    let rows: Vec<[String; 3]> = report
+    let rows: Vec<Vec<String>> = report
         .properties
         .iter()
         .map(|property| {
@@ -266,36 +255,23 @@ fn render_table(out: &mut String, report: &Report) {
                 Verdict::NotReached => "NOT REACHED".to_string(),
                 Verdict::Inconclusive => "inconclusive".to_string(),
             };
-            [
+            vec![
                 property.name.clone(),
                 property.expectation.to_string(),
                 verdict,
             ]
         })
         .collect();
-    let header = [
+    let header = vec![
         "Property".to_string(),
         "Kind".to_string(),
         "Verdict".to_string(),
     ];
-    let name_width = rows
-        .iter()
-        .chain([&header])
-        .map(|row| row[0].chars().count())
-        .max();
-    let kind_width = rows
-        .iter()
-        .chain([&header])
-        .map(|row| row[1].chars().count())
-        .max();
-    let (name_width, kind_width) = (name_width.unwrap_or(0), kind_width.unwrap_or(0));
-    for row in [&header].into_iter().chain(&rows) {
-        let _ = writeln!(
-            out,
-            "{:<name_width$}  {:<kind_width$}  {}",
-            row[0], row[1], row[2]
-        );
-    }
+    out.push_str(&aligned(
+        &[header].into_iter().chain(rows).collect::<Vec<_>>(),
+        &[],
+        "",
+    ));
     for property in &report.properties {
         if let Some(note) = property
             .note

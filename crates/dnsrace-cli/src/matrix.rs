@@ -38,6 +38,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use clap::Args;
+use dnsrace_checker::table::{aligned, Align};
 use dnsrace_checker::{
     check_with_liveness, CheckOptions, Completeness, PropertyResult, Report, Verdict,
 };
@@ -532,26 +533,10 @@ fn text(
         ));
         table.push(line);
     }
-    let columns = table[0].len();
-    let widths: Vec<usize> = (0..columns)
-        .map(|c| table.iter().map(|line| line[c].len()).max().unwrap_or(0))
-        .collect();
-    for line in &table {
-        let mut text = String::new();
-        for (c, value) in line.iter().enumerate() {
-            let width = widths[c];
-            if c > 0 {
-                text.push_str("  ");
-            }
-            // Numbers right-aligned, words left-aligned.
-            if c + 2 >= columns {
-                let _ = write!(text, "{value:>width$}");
-            } else {
-                let _ = write!(text, "{value:width$}");
-            }
-        }
-        let _ = writeln!(out, "{}", text.trim_end());
-    }
+    // Words left, the two numbers (states, seconds) right.
+    let mut align = vec![Align::Left; table[0].len() - 2];
+    align.extend([Align::Right, Align::Right]);
+    out.push_str(&aligned(&table, &align, ""));
     let _ = writeln!(out, "\n{STATES_NOTE}");
     out.push_str(&comparison_lines(
         differences,

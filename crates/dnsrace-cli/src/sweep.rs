@@ -35,6 +35,7 @@ use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
 use clap::Args;
+use dnsrace_checker::table::{aligned, Align};
 use dnsrace_checker::{CheckOptions, Report, Verdict};
 use dnsrace_core::{ModelDefinition, Parameter, ParameterKind, Setting, SweepTable};
 
@@ -499,25 +500,10 @@ fn text<D: ModelDefinition>(
     if findings.is_empty() {
         out.push_str("No variant violates a property at this scale: nothing to sweep.\n");
     } else {
-        let widths: Vec<usize> = (0..table[0].len())
-            .map(|c| table.iter().map(|line| line[c].len()).max().unwrap_or(0))
-            .collect();
-        for line in &table {
-            let mut text = String::new();
-            for (c, value) in line.iter().enumerate() {
-                let width = widths[c];
-                match c {
-                    0 => {}
-                    _ => text.push_str("  "),
-                }
-                if c < 2 {
-                    let _ = write!(text, "{value:width$}");
-                } else {
-                    let _ = write!(text, "{value:>width$}");
-                }
-            }
-            let _ = writeln!(out, "{}", text.trim_end());
-        }
+        // The variant and the property left, the numbers right.
+        let mut align = vec![Align::Left, Align::Left];
+        align.resize(table[0].len(), Align::Right);
+        out.push_str(&aligned(&table, &align, ""));
         let headings: Vec<String> = sweeper.lowered.iter().map(|p| heading(p)).collect();
         let fixed: Vec<String> = sweeper
             .table
