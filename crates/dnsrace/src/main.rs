@@ -11,6 +11,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> ExitCode {
     dnsrace_cli::main_with(&[
         &dynamodb_dns::DynamoDbDns,
+        &dwfm_leases::DwfmLeases,
         // The example of docs/adding-a-model.md, listed so that it can be tried here too.
         &own_model::StaleConfigWrite,
     ])
