@@ -39,7 +39,7 @@
 //! | the oldest attempt is worked on first | the queue's order | **assumption** (the summary does not say); [`Variant::NewestFirst`] asks what the other order does |
 //! | established leases stay | renewal after the outage | **assumption**: the periodic state check of a droplet that holds a lease is cheap and succeeds once DynamoDB is back, so it takes no place in the queue |
 //! | [`DwfmModel::launch`] | what a launch request gets | \[PM\] a droplet without a lease is not considered for new instances, so launches failed with "insufficient capacity"; later the request throttles made launches fail with "request limit exceeded". **Assumption**: launches are an observation of the state (what a request would get), not steps, and put no work on DWFM |
-//! | [`Step::Throttle`], then [`Step::Restart`] (with [`DwfmConfig::operator`]) | the operators at 4:14 AM | \[PM\] there was no established recovery procedure; at 4:14 AM engineers throttled incoming work and began restarting DWFM hosts selectively, which emptied their queues and let leases be established; all droplets had leases by 5:28 AM, while many requests were still throttled. **Assumption**: the operator acts once each way, in that order, only after DynamoDB is back; the throttle lets a lapsed lease into the queue only while it holds fewer than [`DwfmConfig::queue_limit`] attempts, does not hold back DWFM's own retries, refuses launch requests, and stays on |
+//! | [`Step::Throttle`], then [`Step::Restart`] (with [`DwfmConfig::operator`]) | the operators at 4:14 AM | \[PM\] there was no established recovery procedure; at 4:14 AM engineers throttled incoming work and began restarting DWFM hosts selectively, which emptied their queues and let leases be established; all droplets had leases by 5:28 AM, while many requests were still throttled. **Assumption**: the operator acts once each way, in that order, only after DynamoDB is back and while droplets lack a lease; the throttle lets a lapsed lease into the queue only while it holds fewer than [`DwfmConfig::queue_limit`] attempts, does not hold back DWFM's own retries, refuses launch requests, and stays on |
 //!
 //! A droplet leased by two DWFM hosts at once (one of the brief's safety candidates)
 //! cannot happen in a model with one host: every lease is that host's. A model with
@@ -57,7 +57,7 @@
 //! approximation. Work saturates at W, back-off countdowns and failure counts at their
 //! caps, the queue holds at most one attempt per droplet, and the outage's length is not
 //! counted at all. Every count is bounded, so the state space is finite: 192 states at the
-//! default scale, 2,503 at the incident's (with an operator).
+//! default scale, 2,502 at the incident's (with an operator).
 //!
 //! The host's work step ([`Step::Work`]) is **urgent**: the clock does not tick while the
 //! host has something to do (an attempt to finish, an attempt to start in a free slot, a
@@ -587,8 +587,10 @@ impl Model for DwfmModel {
                 } else if self.attempts(state) > 0 {
                     actions.push(Step::Tick);
                 }
+                // The operator acts on a fleet that is missing leases: throttle first,
+                // then restart a host that has attempts to drop.
                 if self.config.operator {
-                    if !state.throttled {
+                    if !state.throttled && state.leased < self.config.droplets {
                         actions.push(Step::Throttle);
                     } else if !state.restarted && self.attempts(state) > 0 {
                         actions.push(Step::Restart);
