@@ -342,3 +342,88 @@ fn bad_input_gets_the_short_error() {
         &["model.slots", "9", "1 to 4"],
     );
 }
+
+/// The rows of the Markdown table quoted after `$ dnsrace COMMAND` in
+/// docs/dwfm-leases.md: the header's property names, then each row's cells.
+fn doc_table(command: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let path = common::workspace_root().join("docs/dwfm-leases.md");
+    let doc = std::fs::read_to_string(&path).expect("docs/dwfm-leases.md");
+    let start = format!("$ dnsrace {command}");
+    let mut lines = doc
+        .lines()
+        .skip_while(|line| *line != start)
+        .skip(1)
+        .take_while(|line| !line.starts_with("```"))
+        .skip_while(|line| !line.starts_with("| variant |"));
+    let split = |line: &str| -> Vec<String> {
+        line.trim()
+            .trim_matches('|')
+            .split('|')
+            .map(|cell| cell.trim().to_string())
+            .collect()
+    };
+    let header = split(
+        lines
+            .next()
+            .unwrap_or_else(|| panic!("no table after `{start}`")),
+    );
+    let rows = lines
+        .skip(1)
+        .take_while(|line| line.starts_with('|'))
+        .map(split)
+        .collect();
+    (header, rows)
+}
+
+/// The verdict tables of docs/dwfm-leases.md are variants.toml's, cell by cell (the docs
+/// output test also holds them to what `matrix` prints).
+#[test]
+fn the_docs_verdict_tables_are_the_declared_verdicts() {
+    use dnsrace_core::{DeclaredVerdicts, ModelDefinition};
+    let declared = DeclaredVerdicts::of(&dwfm_leases::DwfmLeases).expect("variants.toml parses");
+    for (command, context) in [
+        (
+            "matrix --model dwfm-leases --liveness --markdown",
+            "default",
+        ),
+        (
+            "matrix --model dwfm-leases --liveness --operator --markdown",
+            "operator",
+        ),
+    ] {
+        let (header, rows) = doc_table(command);
+        assert_eq!(
+            header.len(),
+            10,
+            "variant, 8 properties, states: {header:?}"
+        );
+        let variants: Vec<&str> = rows.iter().map(|row| row[0].as_str()).collect();
+        let all: Vec<&str> = dwfm_leases::Variant::ALL.iter().map(|v| v.name()).collect();
+        assert_eq!(variants, all, "{command}");
+        for row in &rows {
+            for (cell, property) in row[1..9].iter().zip(&header[1..9]) {
+                let word = match cell.as_str() {
+                    "holds" | "reached" => cell.clone(),
+                    _ if cell.starts_with("VIOLATED (") => "violated".to_string(),
+                    other => panic!("not a verdict: `{other}`"),
+                };
+                let expected = declared
+                    .verdict(context, &row[0], property)
+                    .unwrap_or_else(|| panic!("[{context}.{}] {property}", row[0]));
+                assert_eq!(
+                    word,
+                    expected.to_string(),
+                    "[{context}.{}] {property}",
+                    row[0]
+                );
+            }
+        }
+        // The doc's context is the one the command's configuration picks.
+        let mut config = dwfm_leases::DwfmLeases.default_config();
+        config.operator = context == "operator";
+        assert_eq!(
+            dwfm_leases::DwfmLeases.expectation_context(&config),
+            context
+        );
+    }
+}

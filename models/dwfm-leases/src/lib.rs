@@ -41,7 +41,7 @@
 //! | [`DwfmModel::launch`] | what a launch request gets | \[PM\] a droplet without a lease is not considered for new instances, so launches failed with "insufficient capacity"; later the request throttles made launches fail with "request limit exceeded". **Assumption**: launches are an observation of the state (what a request would get), not steps, and put no work on DWFM |
 //! | [`Step::Throttle`], then [`Step::Restart`] (with [`DwfmConfig::operator`]) | the operators at 4:14 AM | \[PM\] there was no established recovery procedure; at 4:14 AM engineers throttled incoming work and began restarting DWFM hosts selectively, which emptied their queues and let leases be established; all droplets had leases by 5:28 AM, while many requests were still throttled. **Assumption**: the operator acts once each way, in that order, only after DynamoDB is back and while droplets lack a lease; the throttle lets a lapsed lease into the queue only while it holds fewer than [`DwfmConfig::queue_limit`] attempts, does not hold back DWFM's own retries, refuses launch requests, and stays on |
 //!
-//! A droplet leased by two DWFM hosts at once (one of the brief's safety candidates)
+//! A droplet leased by two DWFM hosts at once (an obvious safety property to ask for)
 //! cannot happen in a model with one host: every lease is that host's. A model with
 //! several hosts would need a hand-over of droplets between them, which the summary does
 //! not describe.
@@ -80,7 +80,7 @@
 //! - `back-off`, `longer-timeout`, `newest-first`: a retry that first waits (W ticks,
 //!   doubling after each failure up to T), an establishment time-out of 2T, and the newest
 //!   attempt worked on first. None is in the summary (**assumption**: the usual candidate
-//!   fixes for a retry storm, as the project's brief lists them).
+//!   fixes for a retry storm).
 //!
 //! ## Properties
 //!
