@@ -63,7 +63,9 @@
 //! host has something to do (an attempt to finish, an attempt to start in a free slot, a
 //! lapsed lease to queue). One work step does everything the host does at one instant, in
 //! a fixed order: finish the attempts whose work is done, queue again those whose back-off
-//! is over, admit lapsed leases and start attempts in free slots. So after the outage the
+//! is over, admit lapsed leases and start attempts in free slots. **Assumption**: the
+//! host never idles while it has work, and its bookkeeping takes no time; only the work
+//! on an attempt does. So after the outage the
 //! model is deterministic but for the operator; its nondeterminism is the outage (when it
 //! opens and closes, how many leases run out) and the operator's timing.
 //!
