@@ -101,7 +101,26 @@ impl DwfmModel {
     }
 }
 
+/// The kinds of [`Step`], in its order, as `check --coverage` names them.
+const STEP_KINDS: [&str; 7] = [
+    "DynamoDB becomes unreachable",
+    "a lease expires",
+    "DynamoDB is reachable again",
+    "DWFM works its queue",
+    "a tick of the clock",
+    "operator throttles incoming work",
+    "operator restarts the host",
+];
+
 impl Presentation for DwfmModel {
+    fn action_kind(&self, _state: &DwfmState, step: &Step) -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed(STEP_KINDS[*step as usize])
+    }
+
+    fn action_kinds(&self) -> Vec<std::borrow::Cow<'static, str>> {
+        STEP_KINDS.map(std::borrow::Cow::Borrowed).to_vec()
+    }
+
     fn variables(&self, state: &DwfmState) -> Vec<Variable> {
         let dynamodb = match state.dynamodb {
             DynamoDb::Reachable => "reachable",
