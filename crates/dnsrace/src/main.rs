@@ -12,6 +12,7 @@ fn main() -> ExitCode {
     dnsrace_cli::main_with(&[
         &dynamodb_dns::DynamoDbDns,
         &dwfm_leases::DwfmLeases,
+        &nlb_failover::NlbFailover,
         // The example of docs/adding-a-model.md, listed so that it can be tried here too.
         &own_model::StaleConfigWrite,
     ])
