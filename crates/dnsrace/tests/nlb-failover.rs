@@ -278,7 +278,7 @@ fn trace_out_writes_the_counterexample_in_every_format() {
     assert!(run.stdout.contains("Error: Invariant"), "{run}");
     let written = text.read();
     assert!(
-        written.contains("State 3: <Health check of a3 fails: its network state is not in place: NLB takes a3 out of DNS>"),
+        written.contains("State 3: <Health check of a3 fails (its network state is not in place): NLB takes a3 out of DNS>"),
         "{written}"
     );
 

@@ -743,6 +743,7 @@ impl Presentation for NlbModel {
             .enumerate()
             .filter(|(_, &out)| out)
             .map(|(z, _)| Value::str(AZ_NAMES[z]));
+        let (healthy, serving) = healthy_capacity(self, state);
         let dns = (0..self.targets.len())
             .filter(|&t| self.in_dns(state, t))
             .map(|t| Value::str(self.name(t)));
@@ -776,6 +777,13 @@ impl Presentation for NlbModel {
                 ]),
             ),
             ("dns".into(), Value::set(dns)),
+            (
+                "capacity".into(),
+                Value::record([
+                    ("healthy", Value::Int(healthy as i64)),
+                    ("in_service", Value::Int(serving as i64)),
+                ]),
+            ),
             (
                 "history".into(),
                 Value::record([("flapped", Value::Bool(state.flapped))]),
@@ -817,7 +825,7 @@ impl Presentation for NlbModel {
                 let finding = match result {
                     Health::Healthy => format!("Health check of {name} passes"),
                     Health::Unhealthy => {
-                        format!("Health check of {name} fails: its network state is not in place")
+                        format!("Health check of {name} fails (its network state is not in place)")
                     }
                 };
                 if self.degraded(before) {

@@ -236,7 +236,7 @@ fn the_lost_capacity_is_the_shortest_counterexample_and_reads_as_the_incident() 
         [
             "Initial state",
             "EC2 launches a3 in AZ a: NLB registers it and puts it in service before Network Manager has propagated its network state",
-            "Health check of a3 fails: its network state is not in place: NLB takes a3 out of DNS",
+            "Health check of a3 fails (its network state is not in place): NLB takes a3 out of DNS",
             "Network Manager propagates a3's network state",
             "Health check of AZ a's NLB node times out (the health checker is degraded, load 1): NLB fails AZ a over in DNS, removing a1, a2",
         ]
