@@ -375,3 +375,62 @@ fn a_bad_scenario_file_names_the_field_and_the_range() {
         &["variant", "gated-health-checks"],
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// docs/nlb-failover.md
+// ---------------------------------------------------------------------------------------
+
+/// The default-scale table in the docs, read cell by cell, is what variants.toml
+/// declares (`tests/docs_output.rs` also holds it to what `matrix` prints now).
+#[test]
+fn the_verdict_table_in_the_docs_is_variants_toml() {
+    use dnsrace_core::{DeclaredVerdicts, ModelDefinition};
+    use nlb_failover::NlbFailover;
+
+    let path = common::workspace_root().join("docs/nlb-failover.md");
+    let doc = std::fs::read_to_string(&path).expect("docs/nlb-failover.md");
+    let mut lines = doc
+        .lines()
+        .skip_while(|line| *line != "$ dnsrace matrix --model nlb-failover --liveness --markdown")
+        .skip_while(|line| !line.starts_with("| variant |"));
+    let split = |line: &str| -> Vec<String> {
+        line.trim_matches('|')
+            .split('|')
+            .map(|cell| cell.trim().to_string())
+            .collect()
+    };
+    let header = split(lines.next().expect("the table's header"));
+    lines.next().expect("the header rule");
+    let rows: Vec<Vec<String>> = lines
+        .take_while(|line| line.starts_with('|'))
+        .map(split)
+        .collect();
+    let declared = DeclaredVerdicts::of(&NlbFailover).expect("variants.toml parses");
+    let context = NlbFailover.expectation_context(&NlbFailover.default_config());
+    assert_eq!(context, "default");
+    let variants: Vec<&str> = rows.iter().map(|row| row[0].as_str()).collect();
+    assert_eq!(
+        variants,
+        [
+            "as-built",
+            "velocity-control",
+            "gated-health-checks",
+            "failover-disabled"
+        ]
+    );
+    let properties = &header[1..header.len() - 1];
+    assert_eq!(properties.len(), 9, "{header:?}");
+    for row in &rows {
+        for (property, cell) in properties.iter().zip(&row[1..]) {
+            let word = match cell.as_str() {
+                "NOT REACHED" => "not reached".to_string(),
+                cell if cell.starts_with("VIOLATED (") => "violated".to_string(),
+                cell => cell.to_string(),
+            };
+            let expected = declared
+                .verdict(&context, &row[0], property)
+                .unwrap_or_else(|| panic!("nothing declared for {} / {property}", row[0]));
+            assert_eq!(word, expected.to_string(), "{} / {property}", row[0]);
+        }
+    }
+}

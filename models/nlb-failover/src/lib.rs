@@ -951,14 +951,14 @@ impl NlbModel {
             (true, false) => format!(": NLB takes {name} out of DNS"),
             (false, true) => format!(": NLB returns {name} to DNS"),
             (true, true) if !after.automatic_failover => {
-                format!(" (fail-over is off: {name} stays in DNS)")
+                format!("; fail-over is off, so {name} stays in DNS")
             }
             (false, false)
                 if after.targets[t].record == Health::Healthy
                     && after.failed_over[usize::from(self.targets[t].az)] =>
             {
                 format!(
-                    " (AZ {} is failed over: {name} stays out of DNS)",
+                    "; AZ {} is failed over, so {name} stays out of DNS",
                     AZ_NAMES[usize::from(self.targets[t].az)]
                 )
             }
