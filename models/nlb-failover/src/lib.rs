@@ -48,7 +48,7 @@
 //! computed from the state, not stored, and so is DNS. A check that would change nothing
 //! is not a step (it leads back to the same state). So a configuration with `T` targets,
 //! `N` of them new, and `Z` AZs has fewer than `(N + 1)² · 6^T · 2^Z · 4` states; the
-//! largest allowed (3 AZs, 3 targets per AZ, 6 new) has 204,799 reachable ones.
+//! largest allowed (3 AZs, 3 targets per AZ, 6 new) has 204,799 reachable ones as built.
 //!
 //! ## Variants
 //!
