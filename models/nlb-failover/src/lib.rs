@@ -709,7 +709,38 @@ fn names(model: &NlbModel, targets: impl Iterator<Item = usize>) -> String {
     }
 }
 
+/// The kinds of [`Step`], in its order, as `check --coverage` names them.
+const STEP_KINDS: [&str; 8] = [
+    "EC2 launches an instance",
+    "Network Manager propagates network state",
+    "health checker checks a target",
+    "NLB applies a delayed check result",
+    "NLB fails an AZ over",
+    "a failed-over AZ's node check times out again",
+    "NLB returns an AZ to DNS",
+    "operators disable automatic fail-over",
+];
+
 impl Presentation for NlbModel {
+    fn action_kind(&self, _state: &Self::State, step: &Step) -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed(
+            STEP_KINDS[match step {
+                Step::Launch => 0,
+                Step::Propagate => 1,
+                Step::Check(_) => 2,
+                Step::Deliver(_) => 3,
+                Step::FailOver(_) => 4,
+                Step::StaysFailedOver(_) => 5,
+                Step::FailBack(_) => 6,
+                Step::DisableFailover => 7,
+            }],
+        )
+    }
+
+    fn action_kinds(&self) -> Vec<std::borrow::Cow<'static, str>> {
+        STEP_KINDS.map(std::borrow::Cow::Borrowed).to_vec()
+    }
+
     fn variables(&self, state: &NlbState) -> Vec<Variable> {
         let backlog = (state.propagated..state.launched)
             .filter_map(|launch| self.launched_as(launch))
