@@ -215,7 +215,7 @@ pub fn check_main_with_properties<D: ModelDefinition>(
     finish(std::panic::catch_unwind(AssertUnwindSafe(|| {
         let arguments: Vec<std::ffi::OsString> = std::env::args_os().collect();
         let models: [&dyn RegisteredModel; 1] = [definition];
-        let command = model_args::with_model_flags(Cli::command(), definition, &models);
+        let command = model_args::with_model_flags(Cli::command(), definition, &models)?;
         let check = command
             .find_subcommand("check")
             .expect("the command line has `check`")
@@ -319,7 +319,7 @@ fn parse_and_run(models: &[&dyn RegisteredModel]) -> Result<u8, UsageError> {
             ))
         })?,
     };
-    let command = model_args::with_model_flags(Cli::command(), model, models);
+    let command = model_args::with_model_flags(Cli::command(), model, models)?;
     let matches = command
         .try_get_matches_from(arguments)
         .unwrap_or_else(|error| exit_on_clap_error(error));

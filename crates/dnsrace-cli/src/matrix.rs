@@ -458,8 +458,11 @@ fn comparison_lines(
         "Every decided cell that variants.toml declares is its declared verdict.\n".to_string()
     } else {
         let mut out = format!(
-            "{} that differ from variants.toml:\n",
-            plural(differences.len(), "cell", "cells")
+            "{} from variants.toml:\n",
+            match differences.len() {
+                1 => "1 cell that differs".to_string(),
+                n => format!("{n} cells that differ"),
+            }
         );
         for difference in differences {
             let _ = writeln!(out, "{bullet}{}", difference.line());

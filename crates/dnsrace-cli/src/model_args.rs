@@ -77,12 +77,15 @@ fn flags_of(parameter: &Parameter) -> Vec<Arg> {
 }
 
 /// `command` with `model`'s flags added to every model command, and the registered
-/// models named in `--model`'s help.
+/// models named in `--model`'s help. A parameter whose flag a command already has (a
+/// parameter `timeout` and `check --timeout`) is refused: one of them would be silently
+/// lost.
 pub fn with_model_flags(
     mut command: clap::Command,
     model: &dyn RegisteredModel,
     models: &[&dyn RegisteredModel],
-) -> clap::Command {
+) -> Result<clap::Command, UsageError> {
+    let mut clash: Option<String> = None;
     let names = models
         .iter()
         .map(|m| m.name())
@@ -110,7 +113,17 @@ pub fn with_model_flags(
                                 || (existing.get_long().is_some()
                                     && existing.get_long() == flag.get_long())
                         });
-                        if !clashes {
+                        if clashes {
+                            clash.get_or_insert_with(|| {
+                                format!(
+                                    "model `{}`: parameter `{}` would take the flag --{} of \
+                                     `{name}`, which is the command's own; rename the parameter",
+                                    model.name(),
+                                    parameter.name,
+                                    flag.get_long().unwrap_or(parameter.name)
+                                )
+                            });
+                        } else {
                             sub = sub.arg(flag);
                         }
                     }
@@ -119,7 +132,10 @@ pub fn with_model_flags(
             sub
         });
     }
-    command
+    match clash {
+        Some(message) => Err(UsageError::new(message)),
+        None => Ok(command),
+    }
 }
 
 /// What a flag gives for `parameter`, checked against its kind and range; `None` when
@@ -214,5 +230,66 @@ impl ModelArgs {
             definition.set(&mut config, parameter, *setting);
         }
         Ok(ChosenModel { scenario, config })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+    use dnsrace_core::{Parameter, ParameterKind};
+
+    /// A model whose only parameter is `name`, as a count.
+    struct OneParameter(&'static [Parameter]);
+
+    impl RegisteredModel for OneParameter {
+        fn name(&self) -> &'static str {
+            "one-parameter"
+        }
+        fn summary(&self) -> &'static str {
+            "a model with one parameter"
+        }
+        fn parameters(&self) -> &'static [Parameter] {
+            self.0
+        }
+        fn run(&self, _: crate::Invocation, _: &[&dyn RegisteredModel]) -> Result<u8, UsageError> {
+            Ok(0)
+        }
+    }
+
+    const fn count(name: &'static str) -> Parameter {
+        Parameter {
+            name,
+            help: "how many",
+            kind: ParameterKind::Count { min: 1, max: 9 },
+            sweep_lowers: false,
+            unit: None,
+        }
+    }
+
+    // A model parameter `timeout` used to be dropped without a word: `--timeout` stayed
+    // the check's time limit and the model kept its default.
+    #[test]
+    fn a_parameter_that_takes_a_commands_own_flag_is_refused() {
+        static TIMEOUT: [Parameter; 1] = [count("timeout")];
+        let model = OneParameter(&TIMEOUT);
+        let error = with_model_flags(crate::Cli::command(), &model, &[&model])
+            .expect_err("`timeout` clashes with check --timeout");
+        let message = error.to_string();
+        assert!(
+            message.contains("parameter `timeout`") && message.contains("--timeout"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn a_parameter_of_its_own_gets_its_flag() {
+        static LEASE_TIMEOUT: [Parameter; 1] = [count("lease_timeout")];
+        let model = OneParameter(&LEASE_TIMEOUT);
+        let command = with_model_flags(crate::Cli::command(), &model, &[&model]).expect("no clash");
+        let check = command.find_subcommand("check").expect("check");
+        assert!(check
+            .get_arguments()
+            .any(|arg| arg.get_long() == Some("lease-timeout")));
     }
 }

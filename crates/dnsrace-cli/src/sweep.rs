@@ -540,12 +540,16 @@ fn text<D: ModelDefinition>(
                 .filter(|p| p.name != table.fewest)
                 .map(|p| heading(p))
                 .collect();
+            // With no other lowered parameter there is no "those" to speak of.
+            let at = match others.is_empty() {
+                true => String::new(),
+                false => format!(", at those {}", others.join(" and ")),
+            };
             let _ = writeln!(
                 out,
-                "{}=n: the fewest {fewest} that show it with {} n, at those {} (-: none up to {}).",
+                "{}=n: the fewest {fewest} that show it with {} n{at} (-: none up to {}).",
                 table.label,
                 label.replace('_', " "),
-                others.join(" and "),
                 sweeper.max_of(table.fewest)
             );
         }
