@@ -233,6 +233,15 @@ pub fn check_main_with_properties<D: ModelDefinition>(
             .unwrap_or_else(|error| exit_on_clap_error(error));
         let mut args = check::CheckArgs::from_arg_matches(&matches)
             .unwrap_or_else(|error| exit_on_clap_error(error));
+        if let Some(name) = args.model.model.as_deref() {
+            if name != definition.name() {
+                return Err(UsageError::new(format!(
+                    "--model `{}` is not a model here; the model is {}",
+                    cli_error::shorten(name),
+                    definition.name()
+                )));
+            }
+        }
         args.model.read_overrides(definition, &matches)?;
         check::run_with(definition, args, added)
     })))

@@ -82,6 +82,7 @@ fn bad_flags_are_refused_before_any_work() {
         &["--property", "no such property"],
         &["no-such-scenario"],
         &["--timeout", "soon"],
+        &["--model", "dwfm-leases"],
     ] {
         let output = custom_property(args);
         assert_eq!(output.status.code(), Some(2), "{args:?}: {output:?}");
