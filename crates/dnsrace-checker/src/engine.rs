@@ -2191,7 +2191,9 @@ where
             Liveness::LeadsTo { .. } if self.symmetry => {
                 return self.symmetric_leads_to(graph, k, property, result);
             }
-            Liveness::LeadsTo { .. } => liveness::leads_to(graph, k),
+            Liveness::LeadsTo { .. } => {
+                liveness::leads_to(graph, k, &|number| self.stops(graph, number))
+            }
         };
         match outcome {
             Outcome::Holds => result.verdict = Verdict::Holds,
@@ -2232,7 +2234,45 @@ where
                 result.trace = Some(trace);
                 result.note = Some(note);
             }
+            Outcome::Stops { path } => return self.stopped_behaviour(property, &path, result),
         }
+        result
+    }
+
+    /// Whether state `number`, which has no edge, has no next step at all, rather than
+    /// steps that all lead past the model's boundary (the search keeps no edge for those).
+    fn stops(&self, graph: &Graph, number: u32) -> bool {
+        let state = self.real_state(&graph.path_to(number));
+        let mut actions = Vec::new();
+        self.model.actions(&state, &mut actions);
+        !actions
+            .into_iter()
+            .any(|action| self.model.next_state(&state, action).is_some())
+    }
+
+    /// A leads-to violation by a behaviour that stops at the end of `path` (no next step)
+    /// short of the goal: the trace ends there, stuttering, as TLC shows such a behaviour.
+    fn stopped_behaviour(
+        &self,
+        property: &LivenessProperty<M>,
+        path: &[u32],
+        mut result: PropertyResult,
+    ) -> PropertyResult {
+        let mut trace = self.numbered_trace(path, None);
+        let last = trace.len();
+        trace.loop_start = Some(last - 1);
+        trace.loop_action = Some(STUTTERING.to_string());
+        let mut note = format!(
+            "the behaviour stops at state {last}, where no step is possible, without reaching \
+             the goal: it stutters there forever, which is fair to every process since none \
+             has a step"
+        );
+        if let Some(why) = self.explain(property, path) {
+            note.push_str(&format!(". {why}"));
+        }
+        result.verdict = Verdict::Violated;
+        result.trace = Some(trace);
+        result.note = Some(note);
         result
     }
 
@@ -2317,6 +2357,7 @@ where
         mut result: PropertyResult,
     ) -> PropertyResult {
         let components = Components::of_region(graph, k);
+        let stops = &|number| self.stops(graph, number);
         let count = components.members.len();
         // What the reduced graph alone says (both facts survive renaming), then the
         // expansion into real states for the rest.
@@ -2335,11 +2376,15 @@ where
                 result.note = Some(note);
                 return result;
             }
-            let Some(stem) = liveness::stem(graph, k, &components, &|id| fair[id] != Some(false))
+            let Some(stem) =
+                liveness::stem(graph, k, &components, &|id| fair[id] != Some(false), stops)
             else {
                 break None;
             };
             let end = *stem.last().expect("a stem has a state");
+            if graph.has_no_edges(end) {
+                break Some(stem);
+            }
             let id = components
                 .of_state(end)
                 .expect("the stem ends in a component");
@@ -2358,7 +2403,7 @@ where
                     result.note = Some(note);
                     return result;
                 }
-                break liveness::stem(graph, k, &components, &|id| fair[id] == Some(true));
+                break liveness::stem(graph, k, &components, &|id| fair[id] == Some(true), stops);
             }
         };
         let Some(stem) = stem else {
@@ -2366,6 +2411,9 @@ where
             return result;
         };
         let end = *stem.last().expect("a stem has a state");
+        if graph.has_no_edges(end) {
+            return self.stopped_behaviour(property, &stem, result);
+        }
         let id = components
             .of_state(end)
             .expect("the stem ends in a component");
@@ -2433,6 +2481,9 @@ where
         explain(self.model, state)
     }
 }
+
+/// The closing step of a behaviour that stops: it stays in its last state for ever.
+const STUTTERING: &str = "Stuttering";
 
 const REPLAY: &str = "replay failed: the model's init_states, actions or next_state are not \
                       deterministic (or two states share a fingerprint)";

@@ -21,6 +21,12 @@
 //!   so no recursion is needed). The counterexample is a lasso: the shortest path that
 //!   passes a `trigger ∧ ¬goal` state and reaches a fair component, then a closed walk in
 //!   that component that takes a step of, or visits a disabling state for, every process.
+//!   A behaviour can also *stop* in `A`: a state with no next step at all is an end that
+//!   TLC reads as stuttering for ever, fair to every process since none has a step. The
+//!   same search finds the nearest such state, and the counterexample ends there,
+//!   stuttering. (A state whose steps all lead past the model's boundary is cut off, not
+//!   an end: the search keeps no edge for those steps, so each edge-less candidate is
+//!   asked of the model.)
 //!
 //! Everything iterates states in number order and edges in the model's action order, so
 //! the result is deterministic.
@@ -72,6 +78,12 @@ impl Graph {
             + self.labels.len()
             + self.flags.len()
             + self.parents.len() * 4
+    }
+
+    /// Whether the search kept no edge from `state`: it has no next step, or every step
+    /// leads past the model's boundary.
+    pub(crate) fn has_no_edges(&self, state: u32) -> bool {
+        self.edges(state).is_empty()
     }
 
     fn edges(&self, state: u32) -> std::ops::Range<usize> {
@@ -156,6 +168,12 @@ pub(crate) enum Outcome {
         /// The processes that are enabled in every state of the component but take a step
         /// on the cycle, the ones disabled somewhere on it: for the note.
         processes: Vec<usize>,
+    },
+    /// A behaviour after a trigger that stops short of the goal: its last state has no
+    /// next step, so it stutters there for ever (fair to every process: none has a step).
+    Stops {
+        /// The path from an initial state to the state where it stops.
+        path: Vec<u32>,
     },
 }
 
@@ -383,16 +401,20 @@ impl Components {
     }
 }
 
-/// Decides `trigger ~> goal` under weak fairness of the processes in the labels.
-pub(crate) fn leads_to(graph: &Graph, property: usize) -> Outcome {
+/// Decides `trigger ~> goal` under weak fairness of the processes in the labels. `stops`
+/// says whether a state without edges really has no next step (see the module docs).
+pub(crate) fn leads_to(graph: &Graph, property: usize, stops: &dyn Fn(u32) -> bool) -> Outcome {
     let components = Components::of_region(graph, property);
     let fair: Vec<bool> = (0..components.members.len())
         .map(|id| components.is_fair(graph, property, id))
         .collect();
-    let Some(stem) = stem(graph, property, &components, &|id| fair[id]) else {
+    let Some(stem) = stem(graph, property, &components, &|id| fair[id], stops) else {
         return Outcome::Holds;
     };
     let start = *stem.last().expect("a stem has a state");
+    if graph.has_no_edges(start) {
+        return Outcome::Stops { path: stem };
+    }
     let id = components
         .of_state(start)
         .expect("the stem ends in a component");
@@ -408,16 +430,21 @@ pub(crate) fn leads_to(graph: &Graph, property: usize) -> Outcome {
 }
 
 /// The shortest path from an initial state that passes a `trigger ∧ ¬goal` state and
-/// then stays in region `A` until it reaches a component that `chosen` accepts: breadth
-/// first over (state, triggered yet?).
+/// then stays in region `A` until it reaches a component that `chosen` accepts, or a
+/// state without edges that `stops` says has no next step: breadth first over (state,
+/// triggered yet?).
 pub(crate) fn stem(
     graph: &Graph,
     property: usize,
     components: &Components,
     chosen: &dyn Fn(usize) -> bool,
+    stops: &dyn Fn(u32) -> bool,
 ) -> Option<Vec<u32>> {
     let n = graph.len();
-    let in_chosen = |state: u32| components.of_state(state).is_some_and(chosen);
+    let in_chosen = |state: u32| {
+        components.of_state(state).is_some_and(chosen)
+            || (graph.has_no_edges(state) && stops(state))
+    };
     let mut before = vec![u64::MAX; 2 * n];
     let mut queue: VecDeque<u64> = VecDeque::new();
     let node = |state: u32, triggered: bool| u64::from(state) * 2 + u64::from(triggered);

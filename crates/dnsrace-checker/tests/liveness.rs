@@ -388,3 +388,129 @@ fn a_safety_violation_takes_precedence_in_the_exit_code() {
     assert_eq!(report.properties[1].verdict, Verdict::Violated);
     assert_eq!(report.exit_code(), 12);
 }
+
+// ---------------------------------------------------------------------------------------
+// A behaviour that stops: from 0 the system finishes (1, the goal) or crashes (2), where
+// no step is possible. TLC reads a behaviour that stops as stuttering for ever, fair to
+// every process since none has a step, so the crash violates "eventually finished". With
+// `wanders`, the crashed state has a step, but to a state past the model's boundary: that
+// state is cut off, not an end, and the graph has no behaviour that stops.
+
+#[derive(Clone)]
+struct Crash {
+    wanders: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum CrashStep {
+    Finish,
+    Crash,
+    Wander,
+}
+
+impl Model for Crash {
+    type State = u8;
+    type Action = CrashStep;
+
+    fn init_states(&self) -> Vec<u8> {
+        vec![0]
+    }
+
+    fn actions(&self, state: &u8, actions: &mut Vec<CrashStep>) {
+        match state {
+            0 => actions.extend([CrashStep::Finish, CrashStep::Crash]),
+            2 if self.wanders => actions.push(CrashStep::Wander),
+            _ => {}
+        }
+    }
+
+    fn next_state(&self, state: &u8, action: CrashStep) -> Option<u8> {
+        Some(match (state, action) {
+            (0, CrashStep::Finish) => 1,
+            (0, CrashStep::Crash) => 2,
+            (2, CrashStep::Wander) => 3,
+            _ => return None,
+        })
+    }
+
+    fn within_boundary(&self, state: &u8) -> bool {
+        *state != 3
+    }
+}
+
+impl Presentation for Crash {
+    fn variables(&self, state: &u8) -> Vec<Variable> {
+        vec![("at".to_string(), Value::Int((*state).into()))]
+    }
+
+    fn describe_step(&self, _: &u8, action: &CrashStep, after: &u8) -> String {
+        format!("{action:?} to {after}")
+    }
+
+    fn described_properties(&self) -> Vec<DescribedProperty<Self>> {
+        Vec::new()
+    }
+
+    fn liveness_properties(&self) -> Vec<LivenessProperty<Self>> {
+        vec![LivenessProperty::leads_to(
+            "eventually finished",
+            "every fair behaviour finishes",
+            |_, _| true,
+            |_, state| *state == 1,
+            |_, _, _| Some(0),
+        )
+        .with_explanation(|_, state| Some(format!("crashed at {state}")))]
+    }
+}
+
+#[test]
+fn a_behaviour_that_stops_short_of_the_goal_violates_leads_to_and_ends_stuttering() {
+    for threads in [1, 2] {
+        for symmetry in [false, true] {
+            let report = run(
+                &Crash { wanders: false },
+                &CheckOptions {
+                    threads,
+                    symmetry,
+                    ..CheckOptions::default()
+                },
+            );
+            let result = &report.properties[0];
+            assert_eq!(result.verdict, Verdict::Violated, "{report:?}");
+            let trace = result.trace.as_ref().unwrap();
+            let actions: Vec<&str> = trace.states.iter().map(|s| s.action.as_str()).collect();
+            assert_eq!(actions, ["Initial state", "Crash to 2"]);
+            assert_eq!(trace.loop_start, Some(1));
+            assert_eq!(trace.loop_action.as_deref(), Some("Stuttering"));
+            let note = result.note.as_deref().unwrap();
+            assert!(
+                note.starts_with(
+                    "the behaviour stops at state 2, where no step is possible, without \
+                     reaching the goal: it stutters there forever"
+                ),
+                "{note}"
+            );
+            assert!(note.contains("crashed at 2"), "{note}");
+            assert_eq!(report.exit_code(), 13);
+            let text = render_text(&report);
+            assert!(
+                text.contains("State 3: Back to state 2: <Stuttering>"),
+                "{text}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_state_cut_off_by_the_boundary_is_not_a_behaviour_that_stops() {
+    for symmetry in [false, true] {
+        let report = run(
+            &Crash { wanders: true },
+            &CheckOptions {
+                symmetry,
+                ..CheckOptions::default()
+            },
+        );
+        assert_eq!(report.properties[0].verdict, Verdict::Holds, "{report:?}");
+    }
+}

@@ -13,7 +13,9 @@
 //!   fairness per process, see [`Liveness::LeadsTo::fairness`]) and passes through a
 //!   trigger state reaches a goal state afterwards. A violation is a *lasso*: a path to a
 //!   trigger state, then a cycle that never reaches the goal and treats every process
-//!   fairly.
+//!   fairly; or a path to a trigger state, then on to a state with no next step, short of
+//!   the goal, where the behaviour stops (TLC reads that as stuttering for ever, and so do
+//!   we: the trace ends with the last state repeated by a "Stuttering" step).
 //!
 //! The model supplies every ingredient as a plain function, so the checker stays generic.
 
